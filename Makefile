@@ -29,7 +29,7 @@ sysdeps:
 	fi
 
 run: env sysdeps
-	$(UV) run --locked siaga serve --port $(PORT)
+	$(UV) run --locked siaga serve --port $(PORT) --insecure-http
 
 pgstart:
 	@if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1; then \
@@ -45,4 +45,4 @@ bench: env
 
 # Translations: regenerate the .po files from the source, then compile them (.mo is committed).
 messages: env
-	cd src/siaga && $(UV) run siaga makemessages -l id --no-obsolete && $(UV) run siaga compilemessages
+	cd src/siaga && $(UV) run siaga makemessages -l id --no-obsolete --ignore "data/*" && $(UV) run siaga compilemessages

@@ -4,6 +4,7 @@ The defaults are the safe ones (DEBUG off, HTTPS-only cookies, HSTS); `siaga ser
 is what relaxes them for a laptop serving http://127.0.0.1.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -66,7 +67,7 @@ ALLOWED_HOSTS = env_list("SIAGA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SIAGA_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "siaga.web.admin_site.SiagaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,7 +76,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
-    "leaflet",
     "axes",
     "siaga.accounts",
     "siaga.regions",
@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "siaga.accounts.middleware.LoginRequired",
     "siaga.accounts.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -167,6 +167,11 @@ FORMAT_MODULE_PATH = ["siaga.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Leaflet's files come from the django-leaflet package; its Django app is not installed because
+# its admin module needs GDAL, which a laptop does not have and the maps do not need.
+STATICFILES_DIRS = [
+    Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,0 +1,36 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from siaga.accounts.audit import acting_as
+from siaga.regions.demo import ensure_pemilu_2024, load_synthetic_country
+from siaga.regions.management.commands.import_tps import election_from, election_option
+from siaga.regions.models import Election
+
+
+class Command(BaseCommand):
+    help = ("Build a SYNTHETIC country for benchmarks: provinces in their published proportions, "
+            "invented regencies, kecamatan, desa and TPS. Use an empty database.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tps", type=int, required=True, help="e.g. 820161 for national scale")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--province", default="", help="only this province code, e.g. 62")
+        election_option(parser)
+
+    def handle(self, *args, **options):
+        if not Election.objects.exists():
+            with acting_as(label="siaga synth"):
+                ensure_pemilu_2024()
+        election = election_from(options)
+        start = time.monotonic()
+        try:
+            with acting_as(label="siaga synth"):
+                count = load_synthetic_country(
+                    tps=options["tps"], seed=options["seed"], election=election,
+                    province=options["province"],
+                    progress=lambda message: self.stdout.write(f"  {message}"))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{count} TPS sintetis ditulis dalam {time.monotonic() - start:.1f} s.")
+

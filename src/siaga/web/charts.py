@@ -1,0 +1,46 @@
+"""Charts as SVG text: the same figure goes into the page and into the PDF."""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, crisp, small
+matplotlib.rcParams["font.family"] = "DejaVu Sans"
+matplotlib.rcParams["svg.hashsalt"] = "siaga"  # stable ids, so equal charts are equal bytes
+
+
+def thousands(value: float, _pos=None) -> str:
+    """Indonesian grouping: 81100 -> '81.100'."""
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def bar_chart_svg(labels: list[str], series: dict[str, list[float]], *, title: str,
+                  xlabel: str) -> str:
+    """Horizontal grouped bars, one group per label (top to bottom in the given order)."""
+    height = 1.2 + 0.38 * max(len(labels), 1) * max(len(series), 1) ** 0.5
+    fig, ax = plt.subplots(figsize=(7.5, height), layout="constrained")
+    bar = 0.8 / max(len(series), 1)
+    colors = ["#1f5f8b", "#e08a2c", "#4c9a5a", "#9c3d54"]
+    positions = range(len(labels))
+    for k, (name, values) in enumerate(series.items()):
+        offsets = [p + (k - (len(series) - 1) / 2) * bar for p in positions]
+        bars = ax.barh(offsets, values, height=bar, label=name, color=colors[k % len(colors)])
+        ax.bar_label(bars, labels=[thousands(v) for v in values], padding=3, fontsize=8)
+    ax.set_yticks(list(positions), labels)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(thousands))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(x=0.15)
+    if len(series) > 1:
+        ax.legend(loc="lower right", frameon=False)
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = out.getvalue()
+    return svg[svg.index("<svg"):]

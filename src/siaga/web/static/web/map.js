@@ -1,0 +1,60 @@
+// Map of a region: child boundaries and TPS points, from tps/peta.json. Tiles only if configured,
+// so the map works offline (boundaries and points need no tile server).
+(function () {
+  var el = document.getElementById("map");
+  if (!el || !window.L) return;
+  var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
+  }
+  var colors = { darat: "#1f5f8b", sungai: "#0f9d9a", laut: "#3949ab", udara: "#8e24aa", jalan_kaki: "#e08a2c" };
+  fetch(el.dataset.source, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var shapes = L.geoJSON(data.boundaries, {
+        style: function (f) {
+          return f.properties.outline
+            ? { color: "#333", weight: 2, fill: false }
+            : { color: "#5b7083", weight: 1, fillColor: "#dfe8ef", fillOpacity: 0.45 };
+        },
+        onEachFeature: function (f, layer) {
+          if (!f.properties.outline) layer.bindTooltip(f.properties.name, { sticky: true });
+          if (!f.properties.outline && f.properties.level !== "desa") {
+            layer.on("click", function () {
+              window.location = el.dataset.tpsUrl + "?wilayah=" + f.properties.code + "&pemilu=" + el.dataset.election;
+            });
+          }
+        }
+      }).addTo(map);
+      var points = L.geoJSON(data.tps, {
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { radius: 4, weight: 1, color: "#fff",
+            fillColor: colors[f.properties.access] || "#1f5f8b", fillOpacity: 0.9 });
+        },
+        onEachFeature: function (f, layer) {
+          var p = f.properties;
+          var box = document.createElement("div");
+          ["TPS " + p.code, p.desa, el.dataset.labelDpt + " " + p.dpt].forEach(function (line) {
+            var row = document.createElement("div");
+            row.textContent = line;
+            box.appendChild(row);
+          });
+          layer.bindPopup(box);
+        }
+      }).addTo(map);
+      var bounds = shapes.getBounds();
+      if (!bounds.isValid()) bounds = points.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
+      else map.setView([-2.5, 118], 5);
+      if (data.tps_count > data.tps_shown) {
+        var note = L.control({ position: "topright" });
+        note.onAdd = function () {
+          var d = L.DomUtil.create("div", "map-note");
+          d.textContent = el.dataset.labelTooMany;
+          return d;
+        };
+        note.addTo(map);
+      }
+      el.dataset.loaded = String(data.tps_shown);
+    });
+})();
