@@ -30,7 +30,7 @@ class DeviceToken(HttpBearer):
 
 api = NinjaAPI(
     title="Siaga Pemilu API", version="1", urls_namespace="api",
-    auth=[SessionAuth(), DeviceToken()], docs_decorator=login_required,
+    auth=[DeviceToken(), SessionAuth()], docs_decorator=login_required,
     description="Regions, TPS and elections of the caller's region. Codes are Kemendagri codes; "
                 "a TPS is its village code and number (62.13.01.2003-003).",
 )

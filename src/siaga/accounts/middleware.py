@@ -1,8 +1,9 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 
 from siaga.accounts.audit import acting_as
 
@@ -33,3 +34,15 @@ class LoginRequired(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/v1/") and not request.path_info.startswith("/api/v1/docs"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class IndonesianFirst(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose otherwise (language cookie), whatever the
+    browser's Accept-Language says: the same screen for everyone in the coordination room."""
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

@@ -8,11 +8,9 @@ import csv
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-
-import openpyxl
-from openpyxl.styles import Font
 
 from siaga.regions import codes
 
@@ -113,6 +111,9 @@ ACCESS_WRITTEN = {"darat": "darat", "sungai": "sungai", "laut": "laut", "udara":
 LAT_RANGE = (-11.5, 6.5)
 LON_RANGE = (94.5, 141.5)
 HEADER_SCAN_ROWS = 20
+# Six decimals is about 11 cm: more than any GPS on a phone gives, and it survives every
+# spreadsheet program's float formatting, so export -> import round-trips exactly.
+COORDINATE_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -201,15 +202,33 @@ def _read_csv(content: bytes) -> list[list[object]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[object]]:
-    workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        top_left = rows[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row - 1, merged.max_row):
-            for c in range(merged.min_col - 1, merged.max_col):
-                rows[r][c] = top_left
+    import openpyxl  # here, not at the top: it costs a second at every start-up
+    from openpyxl.utils import range_boundaries
+
+    # read_only is three times faster on large sheets, but does not report merged cells;
+    # those are read from the sheet's XML (<mergeCell ref="A1:J1"/>) instead.
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            xml = archive.read(sheet._worksheet_path).decode("utf-8", "replace")
+    finally:
+        book.close()
+    merges = [range_boundaries(ref) for ref in _MERGE_REF.findall(xml)]
+    height = max([len(rows)] + [bottom for _, _, _, bottom in merges])
+    width = max([len(r) for r in rows] + [right for _, _, right, _ in merges] + [0])
+    rows += [[] for _ in range(height - len(rows))]
+    rows = [row + [None] * (width - len(row)) for row in rows]
+    for left, top, right, bottom in merges:
+        value = rows[top - 1][left - 1]
+        for r in range(top - 1, bottom):
+            for c in range(left - 1, right):
+                rows[r][c] = value
     return rows
+
+
+_MERGE_REF = re.compile(r'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 
 
 def normalize_header(cell: object) -> str:
@@ -296,9 +315,9 @@ def parse_tps_table(
             continue
         row_problems: list[Problem] = []
 
-        def report(name: str, code: str, **params) -> None:
+        def report(name: str, problem: str, /, **params) -> None:
             row_problems.append(Problem(row_number, header[columns[name]] if name in columns else "",
-                                        code, params))
+                                        problem, params))
 
         village, number = _village_and_number(cells, villages, by_name, report)
         if village and scope_code and not village.code.startswith(scope_code):
@@ -345,12 +364,27 @@ def _is_blank_or_total(row: list[object], cells: dict) -> bool:
     )
 
 
+# Text starting with = + - @ is run as a formula by spreadsheet programs (CSV injection). The
+# CSV we write puts such text behind an apostrophe, as Excel itself does, and reading removes
+# one apostrophe again; text that already starts with apostrophes before such a character gets
+# one more in both formats, so every text survives export -> import unchanged.
+_FORMULA = re.compile(r"^'*[=+\-@]")
+_ESCAPED_FORMULA = re.compile(r"^'+[=+\-@]")
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    return text[1:] if _ESCAPED_FORMULA.match(text) else text
+
+
+def _defused(value: object, *, csv: bool) -> object:
+    if isinstance(value, str) and (_ESCAPED_FORMULA.match(value) or csv and _FORMULA.match(value)):
+        return "'" + value
+    return value
 
 
 def _village_and_number(cells, villages, by_name, report) -> tuple[Village | None, int | None]:
@@ -438,7 +472,7 @@ def _coordinate(cells, name, report) -> float | None:
     if not math.isfinite(number):
         report(name, "bad_coordinate", value=_text(value))
         return None
-    return number
+    return round(number, COORDINATE_DECIMALS)
 
 
 def _coordinates(cells, report) -> tuple[float | None, float | None]:
@@ -499,18 +533,26 @@ def write_csv(rows: list[list[object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v for v in row])
+        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else _defused(v, csv=True)
+                         for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(rows: list[list[object]], *, title: str, sheet_name: str = "TPS") -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = sheet_name
     sheet.append([title])
     sheet.append([])
     for row in rows:
-        sheet.append(row)
+        sheet.append([_defused(v, csv=False) for v in row])
+    for cells in sheet.iter_rows(min_row=3):
+        for cell in cells:
+            if cell.data_type == "f":  # user text that merely starts with '=' stays text
+                cell.data_type = "s"
     header_row = 3
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)

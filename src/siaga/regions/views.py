@@ -149,6 +149,9 @@ class TPSForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("DPT %(dpt)s exceeds the maximum of %(max)s voters per TPS for %(election)s.")
                 % {"dpt": men + women, "max": limit, "election": self.instance.election.name})
+        for name in ("latitude", "longitude"):
+            if data.get(name) is not None:
+                data[name] = round(data[name], tps_table.COORDINATE_DECIMALS)
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             raise forms.ValidationError(_("Latitude and longitude must both be given, or neither."))

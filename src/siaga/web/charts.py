@@ -1,16 +1,22 @@
 """Charts as SVG text: the same figure goes into the page and into the PDF."""
 
+import functools
 import io
 
-import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+@functools.cache
+def pyplot():
+    """matplotlib, loaded on the first chart: it costs seconds at start-up that most requests,
+    the worker and every management command would otherwise pay."""
+    import matplotlib
 
-matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, crisp, small
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
-matplotlib.rcParams["svg.hashsalt"] = "siaga"  # stable ids, so equal charts are equal bytes
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, crisp, small
+    matplotlib.rcParams["font.family"] = "DejaVu Sans"
+    matplotlib.rcParams["svg.hashsalt"] = "siaga"  # stable ids, so equal charts are equal bytes
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def thousands(value: float, _pos=None) -> str:
@@ -21,6 +27,9 @@ def thousands(value: float, _pos=None) -> str:
 def bar_chart_svg(labels: list[str], series: dict[str, list[float]], *, title: str,
                   xlabel: str) -> str:
     """Horizontal grouped bars, one group per label (top to bottom in the given order)."""
+    plt = pyplot()
+    from matplotlib.ticker import FuncFormatter
+
     height = 1.2 + 0.38 * max(len(labels), 1) * max(len(series), 1) ** 0.5
     fig, ax = plt.subplots(figsize=(7.5, height), layout="constrained")
     bar = 0.8 / max(len(series), 1)

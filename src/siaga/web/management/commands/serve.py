@@ -1,9 +1,12 @@
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
 
+from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -25,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static_if_changed()
         if not options["no_demo"] and not Region.objects.exists():
             self.stdout.write("Memuat kabupaten demo (pertama kali)...")
             call_command("demo", stdout=self.stdout)
@@ -58,4 +61,17 @@ class Command(BaseCommand):
             stop()
             for child in children:
                 child.wait(timeout=10)
-        return None
+
+
+def collect_static_if_changed() -> None:
+    """collectstatic compresses every file (~15 s); do it only when a static file changed."""
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    stamp = settings.STATIC_ROOT / ".fingerprint"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(digest.hexdigest())

@@ -1,0 +1,121 @@
+"""End to end: `siaga serve` on a fresh var/ directory, driven by Debian chromium via Playwright.
+
+This is what a newcomer gets from `make run`: migrate, demo regency, generated passwords,
+gunicorn + worker. The tests log in with the printed credentials like a person would.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    port = free_port()
+    env = dict(os.environ, SIAGA_VAR_DIR=str(var), SIAGA_DATABASE_URL="")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "siaga", "serve", "--port", str(port), "--insecure-http"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url + "/masuk/", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.stdout.read())
+                time.sleep(0.5)
+        accounts = {line.split()[0]: line.split()[1]
+                    for line in (var / "demo-accounts.txt").read_text().splitlines()}
+        yield url, accounts
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: apt-get install chromium (make test does this as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def signed_in(browser, server, username, width=1280):
+    url, accounts = server
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/")
+    assert "/masuk/" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", accounts[username])
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+    return page, errors
+
+
+def test_demo_login_shows_tps_per_kecamatan_with_the_regency_totals(browser, server):
+    page, errors = signed_in(browser, server, "koordinator")
+    page.click("text=TPS per kecamatan")
+    page.wait_for_selector("#tps-summary")
+    assert page.inner_text("[data-total=tps]") == "387"
+    assert page.inner_text("[data-total=dpt]") == "81.100"
+    assert page.locator("#tps-summary tbody tr").count() == 10
+    page.wait_for_selector("#map[data-loaded='387']")
+    assert page.locator(".leaflet-interactive").count() >= 387 or page.locator("canvas").count() > 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "tps-per-kecamatan.png", full_page=True)
+    assert errors == []
+
+
+def test_drill_down_to_a_desa_and_a_tps_on_a_phone(browser, server):
+    page, errors = signed_in(browser, server, "petugas", width=390)
+    page.goto(server[0] + "/tps/")
+    # The field officer's region is one kecamatan: the table lists its desa.
+    assert "Dusun Timur" in page.inner_text("h1")
+    page.click("#tps-summary tbody tr:first-child a")
+    page.wait_for_selector("#tps-list")
+    page.click("#tps-list tbody tr:first-child a")
+    assert re.search(r"TPS \d{3} ·", page.inner_text("h1"))
+    assert page.locator("text=Ubah").count() == 0  # a field officer may not edit the registry
+    page.screenshot(path=SHOTS / "tps-detail-phone.png", full_page=True)
+    assert errors == []
+
+
+def test_a_wrong_password_is_refused_in_indonesian(browser, server):
+    page = browser.new_page()
+    page.goto(server[0] + "/masuk/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "salah-sekali")
+    page.click("button[type=submit]")
+    assert "kata sandi salah" in page.inner_text(".error")
