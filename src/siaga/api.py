@@ -11,7 +11,14 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from siaga.accounts.models import ApiToken
-from siaga.accounts.scope import region_or_404, require, scope_code, tps_or_404, visible_regions, visible_tps
+from siaga.accounts.scope import (
+    region_or_404,
+    require,
+    scope_code,
+    tps_or_404,
+    visible_regions,
+    visible_tps,
+)
 from siaga.regions import codes
 from siaga.regions.models import TPS, Election
 from siaga.regions.views import TPSForm

@@ -50,3 +50,22 @@ def test_every_kecamatan_of_the_regency_is_in_exactly_one_dprd_kab_dapil():
     covered = [r.code for d in dapils for r in d.regions.all()]
     assert sorted(covered) == [f"62.13.{i:02d}" for i in range(1, 11)]
     assert all(d.is_synthetic for d in dapils)
+
+
+def test_synth_builds_a_synthetic_province_next_to_the_demo(capsys):
+    from django.core.management import call_command
+
+    call_command("synth", "--tps", "300", "--province", "11", "--seed", "3")
+    tps = TPS.objects.filter(code__startswith="11.")
+    assert tps.count() == 300
+    assert not tps.filter(is_synthetic=False).exists()
+    assert max(t.dpt for t in tps) <= 300
+    assert Region.objects.filter(code__startswith="11.", is_synthetic=False).count() == 0
+    assert "300 TPS sintetis ditulis" in capsys.readouterr().out
+
+
+def test_synth_refuses_to_mix_with_real_regions():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="collide"):
+        call_command("synth", "--tps", "300", "--province", "62")

@@ -39,8 +39,8 @@ def test_the_page_speaks_english_when_asked(login):
 
 def test_map_data_has_kecamatan_boundaries_and_every_tps_point(login):
     data = login("uji-viewer").get("/tps/peta.json?wilayah=62.13&pemilu=pemilu-2024").json()
-    names = [f["properties"]["name"] for f in data["boundaries"]["features"]]
-    assert len(names) == 11 and "Dusun Timur" in names  # regency outline + 10 kecamatan
+    levels = [f["properties"]["level"] for f in data["boundaries"]["features"]]
+    assert (levels.count("kabkota"), levels.count("kecamatan"), levels.count("desa")) == (1, 10, 103)
     assert data["tps_count"] == data["tps_shown"] == 387
     lon, lat = data["tps"]["features"][0]["geometry"]["coordinates"]
     assert 114 < lon < 116 and -3 < lat < -1

@@ -3,7 +3,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siaga.regions.synthetic import (
-    ProvinceFact, allocate, province_tps_shares, split_capped, synthetic_country,
+    ProvinceFact,
+    allocate,
+    province_tps_shares,
+    split_capped,
+    synthetic_country,
     time_zone_of_province,
 )
 

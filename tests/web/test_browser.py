@@ -45,7 +45,7 @@ def server(tmp_path_factory):
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stdout.read())
+                    raise RuntimeError(process.stdout.read()) from None
                 time.sleep(0.5)
         accounts = {line.split()[0]: line.split()[1]
                     for line in (var / "demo-accounts.txt").read_text().splitlines()}

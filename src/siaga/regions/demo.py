@@ -14,7 +14,11 @@ from django.db import transaction
 
 from siaga.regions.models import TPS, Contest, Dapil, Election, Level, Region
 from siaga.regions.synthetic import (
-    ProvinceFact, VillageShape, synthetic_country, synthetic_regency_tps, time_zone_of_province,
+    ProvinceFact,
+    VillageShape,
+    synthetic_country,
+    synthetic_regency_tps,
+    time_zone_of_province,
 )
 
 DATA = Path(__file__).resolve().parent / "data"

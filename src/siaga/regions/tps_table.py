@@ -313,11 +313,8 @@ def parse_tps_table(
         cells = {name: (row[col] if col < len(row) else None) for name, col in columns.items()}
         if _is_blank_or_total(row, cells):
             continue
-        row_problems: list[Problem] = []
-
-        def report(name: str, problem: str, /, **params) -> None:
-            row_problems.append(Problem(row_number, header[columns[name]] if name in columns else "",
-                                        problem, params))
+        report = _RowReport(row_number, header, columns)
+        row_problems = report.problems
 
         village, number = _village_and_number(cells, villages, by_name, report)
         if village and scope_code and not village.code.startswith(scope_code):
@@ -352,6 +349,20 @@ def parse_tps_table(
     if not records and not problems:
         problems.append(Problem(0, "", "empty_file"))
     return ParsedTable(records, problems, header_row=start)
+
+
+@dataclass
+class _RowReport:
+    """Collects one row's problems, naming the column as the file's header writes it."""
+
+    row: int
+    header: list[str]
+    columns: dict[str, int]
+    problems: list[Problem] = field(default_factory=list)
+
+    def __call__(self, name: str, problem: str, /, **params) -> None:
+        column = self.header[self.columns[name]] if name in self.columns else ""
+        self.problems.append(Problem(self.row, column, problem, params))
 
 
 def _is_blank_or_total(row: list[object], cells: dict) -> bool:

@@ -77,7 +77,10 @@ def tps_map_data(request):
     """Boundaries of the region's children (or the region itself) and its TPS as GeoJSON."""
     region = region_for(request)
     election = election_for(request)
-    shapes = Region.objects.filter(parent=region) if region.level != Level.DESA else [region]
+    shapes = list(Region.objects.filter(parent=region)) if region.level != Level.DESA else [region]
+    if region.level == Level.KABKOTA:
+        # Desa lines under the kecamatan areas: where a TPS lies inside its kecamatan.
+        shapes = list(Region.objects.filter(parent__parent=region)) + shapes
     boundaries = [
         {"type": "Feature", "geometry": r.boundary,
          "properties": {"code": r.code, "name": r.name, "level": r.level}}

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from siaga.accounts.audit import acting_as
 from siaga.regions.demo import ensure_pemilu_2024, load_synthetic_country
-from siaga.regions.management.commands.import_tps import election_from, election_option
-from siaga.regions.models import Election
+from siaga.regions.management.commands.import_tps import election_from
 
 
 class Command(BaseCommand):
@@ -16,13 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("--tps", type=int, required=True, help="e.g. 820161 for national scale")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--province", default="", help="only this province code, e.g. 62")
-        election_option(parser)
+        parser.add_argument("--election", default="", help="election code (default: pemilu-2024)")
 
     def handle(self, *args, **options):
-        if not Election.objects.exists():
+        if options["election"]:
+            election = election_from(options)
+        else:  # the national scale is Pemilu 2024's (820,161 TPS of at most 300 voters)
             with acting_as(label="siaga synth"):
-                ensure_pemilu_2024()
-        election = election_from(options)
+                election = ensure_pemilu_2024()
         start = time.monotonic()
         try:
             with acting_as(label="siaga synth"):

@@ -11,11 +11,14 @@
   fetch(el.dataset.source, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
+      var levels = data.boundaries.features.map(function (f) { return f.properties.level; });
+      var single = levels.every(function (l) { return l === "desa"; });
       var shapes = L.geoJSON(data.boundaries, {
         style: function (f) {
-          return f.properties.outline
-            ? { color: "#333", weight: 2, fill: false }
-            : { color: "#5b7083", weight: 1, fillColor: "#dfe8ef", fillOpacity: 0.45 };
+          if (f.properties.outline) return { color: "#333", weight: 2, fill: false };
+          if (f.properties.level === "desa" && !single)
+            return { color: "#9aa9b6", weight: 0.6, dashArray: "2 3", fill: false, interactive: false };
+          return { color: "#4d6275", weight: 1.4, fillColor: "#dfe8ef", fillOpacity: 0.35 };
         },
         onEachFeature: function (f, layer) {
           if (!f.properties.outline) layer.bindTooltip(f.properties.name, { sticky: true });
