@@ -7,6 +7,7 @@ from siaga.regions.demo import load_demo
 
 class Command(BaseCommand):
     help = "Load the demo regency (Kabupaten Barito Timur, synthetic TPS) and demo accounts."
+    requires_system_checks = []  # a data command: start fast, `siaga check` is separate
 
     def handle(self, *args, **options):
         with acting_as(label="siaga demo"):

@@ -9,6 +9,7 @@ from siaga.regions.models import Region
 
 class Command(BaseCommand):
     help = "Export the TPS of a region to XLSX or CSV (by the file's extension), as import reads it."
+    requires_system_checks = []  # a data command: start fast, `siaga check` is separate
 
     def add_arguments(self, parser):
         parser.add_argument("file")

@@ -22,6 +22,7 @@ def election_from(options) -> Election:
 
 class Command(BaseCommand):
     help = "Import a TPS list (CSV or XLSX): validate every row, then save all or nothing."
+    requires_system_checks = []  # a data command: start fast, `siaga check` is separate
 
     def add_arguments(self, parser):
         parser.add_argument("file")

@@ -10,6 +10,7 @@ from siaga.regions.management.commands.import_tps import election_from
 class Command(BaseCommand):
     help = ("Build a SYNTHETIC country for benchmarks: provinces in their published proportions, "
             "invented regencies, kecamatan, desa and TPS. Use an empty database.")
+    requires_system_checks = []  # a data command: start fast, `siaga check` is separate
 
     def add_arguments(self, parser):
         parser.add_argument("--tps", type=int, required=True, help="e.g. 820161 for national scale")

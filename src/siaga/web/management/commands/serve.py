@@ -1,4 +1,5 @@
 import hashlib
+import io
 import os
 import signal
 import subprocess
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         collect_static_if_changed()
         if not options["no_demo"] and not Region.objects.exists():
             self.stdout.write("Memuat kabupaten demo (pertama kali)...")
-            call_command("demo", stdout=self.stdout)
+            call_command("demo", stdout=io.StringIO())  # the accounts are printed below
         env = dict(os.environ)
         if options["insecure_http"]:
             env["SIAGA_HTTPS"] = "0"
