@@ -63,7 +63,9 @@ def tps_overview(request):
     }
     if region.level == Level.DESA:
         tps = list(visible_tps(request.user, election).filter(village=region))
-        context |= {"tps_list": tps, "total_dpt": sum(t.dpt for t in tps),
+        context |= {"tps_list": tps, "total_men": sum(t.dpt_men for t in tps),
+                    "total_women": sum(t.dpt_women for t in tps),
+                    "total_dpt": sum(t.dpt for t in tps),
                     "synthetic": any(t.is_synthetic for t in tps)}
     else:
         summary = summarize(region, election)
