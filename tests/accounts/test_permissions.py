@@ -130,3 +130,26 @@ def test_a_user_without_profile_is_refused(django_user_model):
     client.force_login(user)
     assert client.get("/").status_code == 403
     assert client.get("/api/v1/tps").status_code == 403
+
+
+def test_the_admin_site_lists_only_regions_in_the_administrators_scope(django_user_model):
+    from siaga.accounts.models import Agency, Profile
+    from siaga.regions.models import Region
+
+    user = django_user_model.objects.create_superuser("super-bartim", password="x")
+    Profile.objects.create(user=user, role="admin", agency=Agency.objects.first(),
+                           region=Region.objects.get(code="62.13"))
+    client = Client()
+    client.force_login(user)
+    page = client.get("/admin/regions/region/?q=62.01").content.decode()
+    assert "62.01.01.2001" not in page
+    assert "62.13.01" in client.get("/admin/regions/region/?q=62.13.01").content.decode()
+
+
+def test_password_guessing_is_locked_out_after_five_failures(django_user_model):
+    client = Client()
+    for _ in range(5):
+        client.post("/masuk/", {"username": "uji-viewer", "password": "tebak"})
+    response = client.post("/masuk/", {"username": "uji-viewer", "password": "uji-rahasia-123"})
+    assert response.status_code != 302 or "/masuk/" in response.get("Location", "")
+    assert "_auth_user_id" not in client.session
