@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "siaga.accounts",
     "siaga.regions",
+    "siaga.simulation",
     "siaga.web",
 ]
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("", include("siaga.regions.urls")),
     path("", include("siaga.accounts.urls")),
+    path("", include("siaga.simulation.urls")),
 ]

@@ -19,6 +19,15 @@ def pyplot():
     return plt
 
 
+def svg_of(fig) -> str:
+    """The figure as inline SVG (no XML prolog), and the figure closed."""
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    pyplot().close(fig)
+    svg = out.getvalue()
+    return svg[svg.index("<svg"):]
+
+
 def thousands(value: float, _pos=None) -> str:
     """Indonesian grouping: 81100 -> '81.100'."""
     return f"{value:,.0f}".replace(",", ".")
@@ -48,8 +57,33 @@ def bar_chart_svg(labels: list[str], series: dict[str, list[float]], *, title: s
     ax.margins(x=0.15)
     if len(series) > 1:
         ax.legend(loc="lower right", frameon=False)
-    out = io.StringIO()
-    fig.savefig(out, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    svg = out.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg_of(fig)
+
+
+def clock_label(hours: float, _pos=None) -> str:
+    """Polling-day clock for an axis: 25.5 -> '01.30'."""
+    minutes = int(round(hours * 60)) % (24 * 60)
+    return f"{minutes // 60:02d}.{minutes % 60:02d}"
+
+
+def finish_times_svg(groups: list[tuple[str, list[float]]], *, title: str, xlabel: str,
+                     marks: list[tuple[float, str]]) -> str:
+    """One horizontal box per group (finish times in polling-day hours) with marked deadlines."""
+    plt = pyplot()
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.42 * max(len(groups), 1)), layout="constrained")
+    ax.boxplot([values for _, values in groups], orientation="horizontal", widths=0.6,
+               patch_artist=True, boxprops={"facecolor": "#dfe8ef", "color": "#1f5f8b"},
+               medianprops={"color": "#1f5f8b", "linewidth": 2}, flierprops={"markersize": 3})
+    ax.set_yticks(range(1, len(groups) + 1), [name for name, _ in groups])
+    ax.invert_yaxis()
+    for hours, label in marks:
+        ax.axvline(hours, color="#b3261e", linestyle="--", linewidth=1)
+        ax.text(hours, len(groups) + 0.5, f" {label}", color="#b3261e", fontsize=8, va="bottom")
+    ax.xaxis.set_major_formatter(FuncFormatter(clock_label))
+    ax.xaxis.set_major_locator(MultipleLocator(2))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    return svg_of(fig)
