@@ -119,3 +119,19 @@ def test_a_wrong_password_is_refused_in_indonesian(browser, server):
     page.fill("input[name=password]", "salah-sekali")
     page.click("button[type=submit]")
     assert "kata sandi salah" in page.inner_text(".error")
+
+
+def test_a_coordinator_runs_the_simulation_and_sees_the_tps_at_risk(browser, server):
+    page, errors = signed_in(browser, server, "koordinator")
+    page.click("text=Simulasi")
+    page.select_option("select[name=region]", "62.13")
+    page.select_option("select[name=election]", "pemilu-2024")
+    page.click("text=Jalankan simulasi")
+    page.wait_for_selector("#at-risk", timeout=60_000)  # the worker ran it; htmx reloaded the page
+    assert page.locator("#per-kecamatan tbody tr").count() == 10
+    assert int(page.inner_text("#after-midnight")) > 0
+    page.screenshot(path=SHOTS / "simulation.png", full_page=True)
+    page.click("#at-risk tbody tr:first-child a")
+    page.wait_for_selector("#fixes")
+    assert page.locator("#fixes tbody tr").count() == 4
+    assert errors == []

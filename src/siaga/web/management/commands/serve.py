@@ -17,7 +17,7 @@ from siaga.regions.models import Region
 
 class Command(BaseCommand):
     help = ("Migrate, load the demo regency on first start, then serve the web app (gunicorn) "
-            "and a task worker (db_worker) until stopped.")
+            "and a task worker (siaga worker) until stopped.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             env["SIAGA_HTTPS"] = "0"
         bind = f"{options['host']}:{options['port']}"
         children = [
-            subprocess.Popen([sys.executable, "-m", "siaga", "db_worker"], env=env),
+            subprocess.Popen([sys.executable, "-m", "siaga", "worker"], env=env),
             subprocess.Popen([sys.executable, "-m", "gunicorn", "siaga.wsgi:application",
                               "--bind", bind, "--workers", str(options["workers"]),
                               "--access-logfile", "-", "--timeout", "120"], env=env),
