@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from siaga.logistics import needs
 from siaga.logistics.needs import (
     BALLOT,
+    TPS,
     Bundle,
     Contest,
     Line,
-    TPS,
     ballots_for,
     bundles_from,
     check_bundles,

@@ -13,17 +13,13 @@ round down. The arithmetic is exact (fractions), never floating point.
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from siaga import problems
+from siaga.problems import gettext_noop
 from siaga.regions import codes
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a message for translation; the web and CLI layers translate it when shown."""
-    return message
-
 
 MESSAGES = {
     "bad_tps_code": gettext_noop("'%(tps)s' is not a TPS code (e.g. 62.13.01.2003-003)."),
@@ -61,15 +57,10 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(problems.Problem):
     """An expected error, returned as a value: a message code and the numbers behind it."""
 
-    code: str
-    params: dict = field(default_factory=dict)
-
-    def render(self, translate=gettext_noop) -> str:
-        return translate(MESSAGES[self.code]) % self.params
+    messages = MESSAGES
 
 
 # --- rules as data ---------------------------------------------------------------------------

@@ -38,7 +38,6 @@ import numpy as np
 from pyvrp import (
     Client,
     CostEvaluator,
-    Depot as PyDepot,
     IteratedLocalSearchCallbacks,
     IteratedLocalSearchParams,
     Location,
@@ -48,16 +47,16 @@ from pyvrp import (
     VehicleType,
     solve,
 )
+from pyvrp import (
+    Depot as PyDepot,
+)
 from pyvrp.constants import MAX_VALUE
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.search import NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxRuntime
 
-
-def gettext_noop(message: str) -> str:
-    """Marks a message for translation; the web and CLI layers translate it when shown."""
-    return message
-
+from siaga import problems
+from siaga.problems import gettext_noop
 
 MESSAGES = {
     # invalid input
@@ -111,15 +110,10 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(problems.Problem):
     """An expected error or finding, returned as a value: a message code and its numbers."""
 
-    code: str
-    params: dict = field(default_factory=dict)
-
-    def render(self, translate=gettext_noop) -> str:
-        return translate(MESSAGES[self.code]) % self.params
+    messages = MESSAGES
 
 
 class InvalidLeg(ValueError):

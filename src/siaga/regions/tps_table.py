@@ -12,13 +12,8 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
+from siaga.problems import gettext_noop
 from siaga.regions import codes
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a message for translation; the web and CLI layers translate it when shown."""
-    return message
-
 
 MESSAGES = {
     "missing_columns": gettext_noop(

@@ -2,7 +2,6 @@ from django.urls import path, re_path
 
 from siaga.regions import views
 
-
 urlpatterns = [
     path("tps/", views.tps_overview, name="tps_overview"),
     path("tps/peta.json", views.tps_map_data, name="tps_map_data"),

@@ -5,12 +5,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from siaga.problems import gettext_noop
 from siaga.simulation.params import Params, TPSInputs
-
-
-def gettext_noop(message: str) -> str:
-    return message
-
 
 REASONS = {
     "many_voters": gettext_noop("many voters (%(dpt)s on the DPT, regency median %(median)s)"),

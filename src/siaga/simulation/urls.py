@@ -2,7 +2,6 @@ from django.urls import path, re_path
 
 from siaga.simulation import views
 
-
 urlpatterns = [
     path("simulasi/", views.run_list, name="simulation_runs"),
     path("simulasi/<int:pk>/", views.run_detail, name="simulation_run"),
