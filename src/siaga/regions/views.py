@@ -41,6 +41,13 @@ def breadcrumb(request, region: Region) -> list[Region]:
     return [r for r in region.ancestors() if r.code.startswith(scope)]
 
 
+def summary_context(region: Region, election: Election) -> dict:
+    """The per-child table, its chart and the children's level name (page and PDF alike)."""
+    summary = summarize(region, election)
+    return {"summary": summary, "chart": summary_chart(summary) if summary.rows else "",
+            "child_level": Level(summary.rows[0].region.level).label if summary.rows else ""}
+
+
 def summary_chart(summary) -> str:
     labels = [row.region.name for row in summary.rows]
     return bar_chart_svg(
@@ -68,9 +75,7 @@ def tps_overview(request):
                     "total_dpt": sum(t.dpt for t in tps),
                     "synthetic": any(t.is_synthetic for t in tps)}
     else:
-        summary = summarize(region, election)
-        context |= {"summary": summary, "chart": summary_chart(summary) if summary.rows else "",
-                    "child_level": Level(summary.rows[0].region.level).label if summary.rows else ""}
+        context |= summary_context(region, election)
     return render(request, "regions/tps_overview.html", context)
 
 
@@ -128,11 +133,8 @@ def tps_summary_pdf(request, region, election, name):
 
     if region.level == Level.DESA:
         raise Http404(_("The PDF summary is made for a kecamatan or larger region."))
-    summary = summarize(region, election)
     html = render_to_string("regions/tps_summary_pdf.html", {
-        "summary": summary, "chart": summary_chart(summary) if summary.rows else "",
-        "region": region, "election": election,
-        "child_level": Level(summary.rows[0].region.level).label if summary.rows else "",
+        "region": region, "election": election, **summary_context(region, election),
     }, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -124,16 +124,23 @@ def _findings(run: SimulationRun) -> dict:
             "data": data, "codes": codes}
 
 
+def _summary_texts(run: SimulationRun) -> dict:
+    """The run's summary with clock times as officials read them (23.42, 00.50 (+1))."""
+    return {
+        "end_median": findings.clock(run.summary["end_median"]),
+        "kecamatan": [dict(k, end_median_text=findings.clock(k["end_median"]),
+                           end_p90_text=findings.clock(k["end_p90"]))
+                      for k in run.summary["kecamatan"]],
+    }
+
+
 @require_GET
 def run_detail(request, pk: int):
     run = _run_or_404(request, pk)
     context = {"run": run, "may_run": profile_of(request.user).may("write_registry")}
     if run.status == run.Status.DONE:
         context |= _findings(run)
-        context["end_median"] = findings.clock(run.summary["end_median"])
-        context["kecamatan"] = [dict(k, end_median_text=findings.clock(k["end_median"]),
-                                     end_p90_text=findings.clock(k["end_p90"]))
-                                for k in run.summary["kecamatan"]]
+        context |= _summary_texts(run)
         if (base := run.compared_with) and base.status == base.Status.DONE:
             context["delta"] = {key: run.summary[key] - base.summary[key]
                                 for key in ("at_risk", "after_midnight", "after_deadline")}
@@ -185,11 +192,8 @@ def run_export(request, pk: int, fmt: str):
     elif fmt == "pdf":
         from weasyprint import HTML
 
-        html = render_to_string("simulation/run_pdf.html", {
-            "run": run, **context, "end_median": findings.clock(run.summary["end_median"]),
-            "kecamatan": [dict(k, end_median_text=findings.clock(k["end_median"]),
-                               end_p90_text=findings.clock(k["end_p90"])) for k in run.summary["kecamatan"]],
-        }, request=request)
+        html = render_to_string("simulation/run_pdf.html",
+                                {"run": run, **context, **_summary_texts(run)}, request=request)
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     else:
         raise Http404(fmt)
