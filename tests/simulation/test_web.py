@@ -116,3 +116,14 @@ def test_the_command_line_refuses_zero_booths():
     with pytest.raises(CommandError, match="booth"):
         call_command("simulate", "--region", "62.13", "--election", "pemilu-2024",
                      "--booths", "0")
+
+
+def test_a_relief_shift_shortens_the_kpps_day_but_not_the_count(login, django_capture_on_commit_callbacks):
+    client = login("uji-coordinator")
+    start(client, django_capture_on_commit_callbacks, region="62.13.03")
+    base = SimulationRun.objects.get()
+    start(client, django_capture_on_commit_callbacks, region="62.13.03", relief_at=18)
+    relief = SimulationRun.objects.exclude(pk=base.pk).get()
+    assert relief.summary["duty_hours_median"] < base.summary["duty_hours_median"] - 4
+    assert relief.summary["end_median"] == base.summary["end_median"]
+    assert "18.00" in relief.settings_text()

@@ -95,6 +95,15 @@ def split_large(tps: TPSInputs, above: int) -> tuple[TPSInputs, np.ndarray]:
         origin, dtype=np.int64)
 
 
+def with_relief_shift(duty_hours: np.ndarray, duty_start: float, relief_at: float) -> np.ndarray:
+    """Hours on duty per KPPS member when a second team takes over at `relief_at` (clock
+    hours): the first team works until then, the second from then to the end."""
+    end = duty_start + duty_hours
+    first = np.clip(relief_at, duty_start, end) - duty_start
+    second = end - np.clip(relief_at, duty_start, end)
+    return np.maximum(first, second)
+
+
 def fold_split(values: np.ndarray, origin: np.ndarray, count: int, how=np.maximum) -> np.ndarray:
     """Per original TPS, the later (or larger) of its halves: values shaped (entries, ...)."""
     out = np.full((count,) + values.shape[1:], -np.inf)

@@ -27,6 +27,8 @@ class SimulationRun(models.Model):
     turnout = models.FloatField(_("turnout"), null=True, blank=True)
     split_above = models.PositiveIntegerField(
         _("split TPS with more voters than"), null=True, blank=True)
+    relief_at = models.PositiveSmallIntegerField(
+        _("relief KPPS shift takes over at (hour)"), null=True, blank=True)
     compared_with = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                       verbose_name=_("compared with"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
@@ -55,4 +57,6 @@ class SimulationRun(models.Model):
             parts.append(_("turnout %(p)s%%") % {"p": round(self.turnout * 100)})
         if self.split_above:
             parts.append(_("TPS above %(n)s voters split") % {"n": self.split_above})
+        if self.relief_at is not None:
+            parts.append(_("relief shift at %(h)s.00") % {"h": f"{self.relief_at:02d}"})
         return ", ".join(str(p) for p in parts) or str(_("documented defaults"))

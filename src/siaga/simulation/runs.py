@@ -63,7 +63,8 @@ def _hours(value) -> float:
 
 
 def run_engine(loaded: Loaded, params: Params, *, replications: int, seed: int,
-               split_above: int | None = None, progress=lambda share: None) -> dict[str, np.ndarray]:
+               split_above: int | None = None, relief_at: int | None = None,
+               progress=lambda share: None) -> dict[str, np.ndarray]:
     """Simulate every TPS; per-TPS arrays (split TPS folded back to their later half)."""
     inputs, origin = loaded.inputs, np.arange(len(loaded.inputs))
     if split_above:
@@ -76,6 +77,9 @@ def run_engine(loaded: Loaded, params: Params, *, replications: int, seed: int,
     raw = {name: np.concatenate([getattr(p, name) for p in parts])
            for name in ("voting_close", "counting_end", "longest_queue", "mean_wait",
                         "p95_wait", "duty_hours", "voters", "dpk_turned_away")}
+    if relief_at is not None:
+        raw["duty_hours"] = findings.with_relief_shift(raw["duty_hours"], params.counting.duty_start,
+                                                       relief_at)
     count = len(loaded.inputs)
     folded = {name: findings.fold_split(values, origin, count) for name, values in raw.items()}
     result_type = type(parts[0])
@@ -130,7 +134,8 @@ def execute(run) -> None:
             run.save(update_fields=["progress"])
 
         arrays = run_engine(loaded, params_for(run.election), replications=run.replications,
-                            seed=run.seed, split_above=run.split_above, progress=progress)
+                            seed=run.seed, split_above=run.split_above,
+                            relief_at=run.relief_at, progress=progress)
     except SimulationInputError as exc:
         run.status, run.error = run.Status.FAILED, "; ".join(exc.problems)
         run.save(update_fields=["status", "error"])

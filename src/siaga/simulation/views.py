@@ -30,10 +30,12 @@ class RunForm(forms.ModelForm):
 
     class Meta:
         model = SimulationRun
-        fields = ["election", "replications", "booths", "desks", "split_above", "seed"]
+        fields = ["election", "replications", "booths", "desks", "split_above", "relief_at",
+                  "seed"]
         help_texts = {"booths": gettext_lazy("empty: 4 (PKPU)"),
                       "desks": gettext_lazy("empty: 1"),
-                      "split_above": gettext_lazy("what-if: split every TPS above this many voters in two")}
+                      "split_above": gettext_lazy("what-if: split every TPS above this many voters in two"),
+                      "relief_at": gettext_lazy("what-if: a second KPPS team takes over, e.g. 18")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +55,8 @@ class RunForm(forms.ModelForm):
         for name in ("booths", "desks"):
             if data.get(name) == 0:
                 self.add_error(name, _("A TPS needs at least one."))
+        if data.get("relief_at") is not None and not 8 <= data["relief_at"] <= 23:
+            self.add_error("relief_at", _("An hour between 8 and 23."))
         return data
 
 
@@ -64,6 +68,7 @@ def run_list(request):
         initial |= {"region": base.region.code, "election": base.election.slug,
                     "replications": base.replications, "booths": base.booths,
                     "desks": base.desks, "split_above": base.split_above, "seed": base.seed,
+                    "relief_at": base.relief_at,
                     "turnout_pct": round(base.turnout * 100) if base.turnout else None}
     form = RunForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--booths", type=int)
         parser.add_argument("--desks", type=int)
         parser.add_argument("--split-above", type=int)
+        parser.add_argument("--relief-at", type=int, help="hour a second KPPS team takes over")
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, **options):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         run = SimulationRun.objects.create(
             region=region, election=election, replications=options["replications"],
             seed=options["seed"], booths=options["booths"], desks=options["desks"],
-            split_above=options["split_above"])
+            split_above=options["split_above"], relief_at=options["relief_at"])
         runs.execute(run)
         if run.status == run.Status.FAILED:
             raise CommandError(f"Simulasi tidak dijalankan: {run.error}")
