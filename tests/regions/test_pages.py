@@ -117,3 +117,12 @@ def test_home_shows_the_users_region_at_a_glance(login):
     assert "Kabupaten Barito Timur" in page
     assert "<b>10</b><span>kecamatan</span>" in page
     assert "<b>387</b>" in page
+
+
+def test_pages_forbid_inline_and_foreign_scripts(login):
+    response = login("uji-viewer").get("/tps/?pemilu=pemilu-2024")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    page = response.content.decode()
+    assert "<script>" not in page and "onclick=" not in page and "onchange=" not in page
+    assert "http://" not in page.split("<svg")[0].replace("http://www.w3.org", "")
