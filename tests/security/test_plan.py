@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siaga.security.patterns import PRESETS, Pattern, PatternSet
+from siaga.security.patterns import PRESETS, Pattern
 from siaga.security.plan import (
     Options,
     Sites,

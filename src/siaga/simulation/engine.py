@@ -184,6 +184,20 @@ def _table_value(tables, tails, row, u):
     return a + f * (tables[row, k + 1] - a)
 
 
+@njit(inline="always", cache=True, error_model="numpy")
+def _draw_voter(vs, kind, slow_share, tables, tails, svc_mean):
+    """(state, desk, booth, box-and-ink times) of one voter: two 64-bit draws, always, so
+    that every voter consumes the same draws whatever the desks and booths."""
+    vs, u_slow, u_desk = _uniform_pair(vs)
+    vs, u_booth, u_box = _uniform_pair(vs)
+    row = _DESK if kind == DPT else _DESK_UNLISTED
+    desk = svc_mean[row] * _table_value(tables, tails, row, u_desk)
+    row = _BOOTH_SLOW if u_slow < slow_share else _BOOTH
+    booth = svc_mean[row] * _table_value(tables, tails, row, u_booth)
+    box = svc_mean[_BOX] * _table_value(tables, tails, _BOX, u_box)
+    return vs, desk, booth, box
+
+
 # ---------------------------------------------------------------- gamma quantile tables
 
 
@@ -273,6 +287,28 @@ _U1 = np.uint64(1)
 
 
 @njit(inline="always", cache=True, error_model="numpy")
+def _joined(seq_start, count, started, longest, start, arrival):
+    """Record the start of the voter who joins a stage as its `count`-th; returns (started,
+    longest) updated: `started` of the voters before it have started by its arrival (starts
+    never decrease in FIFO order, nor do arrivals, so one pointer suffices).
+
+    Written without data-dependent branches where it can be: whether a voter waits, and by
+    how many starts the pointer moves, are coin flips to the branch predictor, and its
+    misses cost more than the work. A voter who does not wait sees an empty queue; one who
+    waits moves the pointer by at most two in almost all cases (two selects), the loop
+    catches the rest. seq_start[count + 1] may be read but never counts (it must exist).
+    """
+    seq_start[count] = start
+    waited = start > arrival
+    started = started if waited else count + _U1
+    started += np.uint64(waited & (seq_start[started] <= arrival))
+    started += np.uint64(waited & (seq_start[started] <= arrival))
+    while waited and seq_start[started] <= arrival:
+        started += _U1
+    return started, max(longest, np.int64(count + _U1 - started))
+
+
+@njit(inline="always", cache=True, error_model="numpy")
 def _enter(voter, arrival, service, servers, free, occupant, seq_start, count, started,
            longest, wait):
     """Voter arrives at a FIFO stage; returns (count, started, longest, leaver, left_at).
@@ -300,14 +336,44 @@ def _enter(voter, arrival, service, servers, free, occupant, seq_start, count, s
     free[best] = start + service
     occupant[best] = voter
     wait[voter] += start - arrival
-    seq_start[count] = start
-    if start > arrival:
-        while seq_start[started] <= arrival:
-            started += _U1
-        longest = max(longest, np.int64(count + _U1 - started))
-    else:
-        started = count + _U1
+    started, longest = _joined(seq_start, count, started, longest, start, arrival)
     return count + _U1, started, longest, leaver, earliest
+
+
+@njit(inline="always", cache=True, error_model="numpy")
+def _enter_four(voter, arrival, service, f0, f1, f2, f3, o0, o1, o2, o3, seq_start, count,
+                started, longest, wait):
+    """_enter for a stage of exactly four servers held in registers (free times f0..f3,
+    occupants o0..o3), returned updated after (count, started, longest, leaver, left_at).
+
+    The same choice as _enter (the server that frees first, the lowest index on a tie), made
+    as a tree of selects of depth two instead of a chain of three, and with no store and
+    reload of the free times between voters: the booth is on the longest chain of the day.
+    """
+    first01 = f1 < f0
+    free01 = f1 if first01 else f0
+    first23 = f3 < f2
+    free23 = f3 if first23 else f2
+    upper = free23 < free01
+    earliest = free23 if upper else free01
+    best = (2 + first23) if upper else np.int64(first01)
+    start = max(arrival, earliest)
+    leaver = o0
+    leaver = o1 if best == 1 else leaver
+    leaver = o2 if best == 2 else leaver
+    leaver = o3 if best == 3 else leaver
+    done = start + service
+    f0 = done if best == 0 else f0
+    f1 = done if best == 1 else f1
+    f2 = done if best == 2 else f2
+    f3 = done if best == 3 else f3
+    o0 = voter if best == 0 else o0
+    o1 = voter if best == 1 else o1
+    o2 = voter if best == 2 else o2
+    o3 = voter if best == 3 else o3
+    wait[voter] += start - arrival
+    started, longest = _joined(seq_start, count, started, longest, start, arrival)
+    return (count + _U1, started, longest, leaver, earliest, f0, f1, f2, f3, o0, o1, o2, o3)
 
 
 @njit(inline="always", cache=True, error_model="numpy")
@@ -327,13 +393,7 @@ def _enter_single(voter, arrival, service, busy_until, seq_start, count, started
     voters leave in the order they came: returns (busy_until, count, started, longest)."""
     start = max(arrival, busy_until)
     wait[voter] += start - arrival
-    seq_start[count] = start
-    if start > arrival:
-        while seq_start[started] <= arrival:
-            started += _U1
-        longest = max(longest, np.int64(count + _U1 - started))
-    else:
-        started = count + _U1
+    started, longest = _joined(seq_start, count, started, longest, start, arrival)
     return start + service, count + _U1, started, longest
 
 
@@ -342,6 +402,26 @@ def _serve_one_desk_one_ink(arrive, s_desk, s_booth, s_box, n, booths, free, occ
                             seq1, seq2, seq3):
     """_serve for the usual TPS (one desk, one ink station, any booths), about a third
     cheaper: the same arithmetic, with the single servers kept in registers."""
+    # No draws: the times are given; the empty tables only satisfy the types.
+    return _draw_and_serve(arrive, np.empty(0, np.int8), np.uint64(0), 0.0,
+                           np.empty((0, 0), np.float32), np.empty(0), np.empty(0), n, booths,
+                           free, occupant, wait, seq1, seq2, seq3, s_desk, s_booth, s_box,
+                           False)
+
+
+@njit(inline="always", cache=True, error_model="numpy")
+def _draw_and_serve(arrive, kind, vs, slow_share, tables, tails, svc_mean, n, booths,
+                    free, occupant, wait, seq1, seq2, seq3, s_desk, s_booth, s_box, draw):
+    """The one-desk, one-ink pipeline; with `draw`, voter j's service times are drawn here,
+    just before the voter enters, instead of in a pass of their own.
+
+    The queues are one long chain of dependent max/add/compare steps; the draws for the next
+    voter do not depend on it, so the processor overlaps them with the chain: drawing here
+    costs a fraction of a separate pass. The draws and their order are those of
+    `_draw_voter`, so both paths give the same voters. Only the box-and-ink time is kept
+    (a voter reaches the ink later, when leaving a booth); the others are used at once.
+    Returns (last departure, longest queue).
+    """
     for i in range(n):
         wait[i] = 0.0
     for j in range(booths):
@@ -354,15 +434,32 @@ def _serve_one_desk_one_ink(arrive, s_desk, s_booth, s_box, n, booths, free, occ
     lq1, lq2, lq3 = 0, 0, 0
     desk_free = -np.inf
     ink_free = -np.inf
+    # Four booths (the default) are kept in registers: see _enter_four.
+    b0, b1, b2, b3 = -np.inf, -np.inf, -np.inf, -np.inf
+    v0, v1, v2, v3 = _NONE, _NONE, _NONE, _NONE
     for i in range(n):
         voter = np.uint64(i)
-        desk_free, c1, st1, lq1 = _enter_single(voter, arrive[voter], s_desk[voter], desk_free,
+        if draw:
+            vs, t_desk, t_booth, t_box = _draw_voter(vs, kind[voter], slow_share, tables, tails,
+                                                     svc_mean)
+            s_box[voter] = t_box
+        else:
+            t_desk, t_booth = s_desk[voter], s_booth[voter]
+        desk_free, c1, st1, lq1 = _enter_single(voter, arrive[voter], t_desk, desk_free,
                                                 seq1, c1, st1, lq1, wait)
-        c2, st2, lq2, voter, t = _enter(voter, desk_free, s_booth[voter], booths, f2, o2, seq2,
-                                        c2, st2, lq2, wait)
+        if booths == 4:
+            (c2, st2, lq2, voter, t, b0, b1, b2, b3, v0, v1, v2, v3) = _enter_four(
+                voter, desk_free, t_booth, b0, b1, b2, b3, v0, v1, v2, v3, seq2, c2, st2, lq2,
+                wait)
+        else:
+            c2, st2, lq2, voter, t = _enter(voter, desk_free, t_booth, booths, f2, o2, seq2,
+                                            c2, st2, lq2, wait)
         if voter != _NONE:
             ink_free, c3, st3, lq3 = _enter_single(voter, t, s_box[voter], ink_free, seq3, c3,
                                                    st3, lq3, wait)
+    if booths == 4:
+        f2[0], f2[1], f2[2], f2[3] = b0, b1, b2, b3
+        o2[0], o2[1], o2[2], o2[3] = v0, v1, v2, v3
     while True:
         j = _next_to_leave(booths, f2, o2)
         if j < 0:
@@ -468,7 +565,7 @@ def serve_voters(arrive, desk, booth, box, desks: int, booths: int, inks: int):
         np.ascontiguousarray(booth, dtype=np.float64),
         np.ascontiguousarray(box, dtype=np.float64),
         n, desks, booths, inks, np.empty((3, servers)), np.empty((3, servers), np.uint64),
-        wait, np.empty(n), np.empty(n), np.empty(n),
+        wait, np.empty(n + 1), np.empty(n + 1), np.empty(n + 1),
     )
     return wait, last, longest
 
@@ -634,20 +731,20 @@ def _simulate_chunk(
         for j in range(ia):
             kind[j] = DPT
 
-        for j in range(n):
-            vs, u_slow, u_desk = _uniform_pair(vs)
-            vs, u_booth, u_box = _uniform_pair(vs)
-            row = _DESK if kind[j] == DPT else _DESK_UNLISTED
-            s_desk[j] = svc_mean[row] * _table_value(tables, tails, row, u_desk)
-            row = _BOOTH_SLOW if u_slow < slow_share else _BOOTH
-            s_booth[j] = svc_mean[row] * _table_value(tables, tails, row, u_booth)
-            s_box[j] = svc_mean[_BOX] * _table_value(tables, tails, _BOX, u_box)
-
-        last = -np.inf
-        longest = 0
-        if n > 0:
-            last, longest = _serve(arrive, s_desk, s_booth, s_box, n, desks[i], booths[i], inks,
-                                   free, occupant, wait, seq1, seq2, seq3)
+        if desks[i] == 1 and inks == 1:
+            # The usual TPS: service times drawn inside the queue pass (see _draw_and_serve).
+            last, longest = _draw_and_serve(arrive, kind, vs, slow_share, tables, tails,
+                                            svc_mean, n, booths[i], free, occupant, wait,
+                                            seq1, seq2, seq3, s_desk, s_booth, s_box, True)
+        else:
+            for j in range(n):
+                vs, s_desk[j], s_booth[j], s_box[j] = _draw_voter(vs, kind[j], slow_share,
+                                                                  tables, tails, svc_mean)
+            last = -np.inf
+            longest = 0
+            if n > 0:
+                last, longest = _serve(arrive, s_desk, s_booth, s_box, n, desks[i], booths[i],
+                                       inks, free, occupant, wait, seq1, seq2, seq3)
         close = max(closes, last)
 
         mean_wait = 0.0
