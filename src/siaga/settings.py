@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "siaga.accounts",
     "siaga.regions",
     "siaga.simulation",
+    "siaga.risk",
     "siaga.web",
 ]
 

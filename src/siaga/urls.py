@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("siaga.regions.urls")),
     path("", include("siaga.accounts.urls")),
     path("", include("siaga.simulation.urls")),
+    path("", include("siaga.risk.urls")),
 ]

@@ -27,6 +27,7 @@ MESSAGES = {
         "indicator column found in the first %(scanned)s rows."
     ),
     "empty_file": gettext_noop("The sheet contains no TPS rows."),
+    "unreadable": gettext_noop("The file cannot be read as CSV or XLSX: %(reason)s"),
     "unknown_indicator": gettext_noop(
         "Column '%(header)s' is not an indicator of %(catalogue)s."
     ),

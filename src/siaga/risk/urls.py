@@ -1,0 +1,9 @@
+from django.urls import path
+
+from siaga.risk import views
+
+urlpatterns = [
+    path("kerawanan/", views.overview, name="risk_overview"),
+    path("kerawanan/impor/", views.import_sheet, name="risk_import"),
+    path("kerawanan/desa/<str:code>/", views.desa_grid, name="risk_desa_grid"),
+]

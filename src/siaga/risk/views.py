@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from siaga.accounts.scope import profile_of, region_or_404, require
+from siaga.regions.models import Election, Level, Region
+from siaga.regions.views import breadcrumb, election_for, region_for
+from siaga.risk import assessments, scoring
+from siaga.risk.models import Assessment
+
+CHILD_LEVEL = {Level.PROVINSI: "kabkota", Level.KABKOTA: "kecamatan", Level.KECAMATAN: "desa"}
+
+
+@require_GET
+def overview(request):
+    """Kerawanan per kecamatan (or desa) as Bawaslu publishes it, with our grade per TPS."""
+    region = region_for(request)
+    election = election_for(request)
+    risk = assessments.region_risk(election, region.code)
+    catalogue = risk.grading.catalogue
+    context = {"region": region, "election": election, "elections": Election.objects.all(),
+               "breadcrumb": breadcrumb(request, region), "catalogue": catalogue,
+               "assessed": int(risk.assessed.sum()), "tps": len(risk.codes),
+               "grade_totals": list(zip(scoring.GRADE_NAMES, risk.grades.counts().values(), strict=True)),
+               "may_assess": profile_of(request.user).may("write_field")}
+    if region.level == Level.DESA:
+        context["rows"] = [
+            {"code": code, "grade": scoring.GRADE_NAMES[risk.grades.grades[i]],
+             "grade_class": int(risk.grades.grades[i]),
+             "why": scoring.explain(risk.matrix[i], risk.grading).text(),
+             "assessed": bool(risk.assessed[i])}
+            for i, code in enumerate(risk.codes)]
+    elif risk.codes:
+        level = CHILD_LEVEL[region.level]
+        names = dict(Region.objects.filter(parent=region).values_list("code", "name"))
+        areas = scoring.summarize(risk.codes, risk.matrix, catalogue,
+                                  grades=risk.grades.grades, level=level)
+        context["areas"] = [{"code": a.code, "name": names.get(a.code, a.code), "tps": a.tps,
+                             "grades": [a.grade_counts.get(g, 0) for g in scoring.GRADES],
+                             "top": a.ranking[:3]} for a in areas]
+        whole = scoring.summarize([region.code] * len(risk.codes), risk.matrix, catalogue,
+                                  grades=risk.grades.grades, level=_level_of(region))
+        context["ranking"] = whole[0].ranking
+        context["variables"] = [(v.name, whole[0].variable_counts[v.code]) for v in catalogue.variables]
+    return render(request, "risk/overview.html", context)
+
+
+def _level_of(region: Region) -> str:
+    return {Level.PROVINSI: "provinsi", Level.KABKOTA: "kabkota", Level.KECAMATAN: "kecamatan",
+            Level.DESA: "desa"}[region.level]
+
+
+@require_http_methods(["GET", "POST"])
+def desa_grid(request, code: str):
+    """A desa's TPS x indicators on one screen: tick what holds, save once."""
+    village = region_or_404(request.user, code)
+    election = election_for(request)
+    catalogue = assessments.catalogue_for(election)
+    source = request.POST.get("source") or request.GET.get("sumber") or Assessment.Source.BAWASLU
+    if source not in Assessment.Source.values:
+        source = Assessment.Source.BAWASLU
+    tps_codes = list(village.tps.filter(election=election).order_by("code").values_list("code", flat=True))
+    if request.method == "POST":
+        require(request.user, "write_field", village.code)
+        checked = {tuple(value.split("|", 1)) for value in request.POST.getlist("holds")}
+        changed = assessments.save_grid(election=election, tps_codes=tps_codes, checked=checked,
+                                        source=source, user=request.user)
+        messages.success(request, _("Saved: %(n)s TPS changed.") % {"n": changed})
+        return redirect(f"/kerawanan/desa/{village.code}/?pemilu={election.slug}&sumber={source}")
+    current = {a.tps.code: set(a.indicators) for a in
+               Assessment.objects.filter(tps__code__in=tps_codes, tps__election=election, source=source)
+               .select_related("tps")}
+    rows = [{"code": c, "cells": [(i.code, i.code in current.get(c, set())) for i in catalogue.indicators]}
+            for c in tps_codes]
+    return render(request, "risk/desa_grid.html", {
+        "village": village, "election": election, "catalogue": catalogue, "rows": rows,
+        "source": source, "sources": Assessment.Source.choices,
+        "breadcrumb": breadcrumb(request, village),
+        "may_assess": profile_of(request.user).may("write_field")})
+
+
+class SheetForm(forms.Form):
+    election = forms.ModelChoiceField(Election.objects.all(), to_field_name="slug", empty_label=None,
+                                      label=gettext_lazy("Election"))
+    source = forms.ChoiceField(choices=Assessment.Source.choices, label=gettext_lazy("Source"))
+    file = forms.FileField(label=gettext_lazy("Kerawanan sheet (XLSX or CSV)"))
+
+
+@require_http_methods(["GET", "POST"])
+def import_sheet(request):
+    """Upload a Bawaslu field sheet: every cell is checked; saved whole, or not at all."""
+    profile = require(request.user, "write_field")
+    form = SheetForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        election = form.cleaned_data["election"]
+        result = assessments.import_sheet(
+            election=election, filename=upload.name, content=upload.read(),
+            source=form.cleaned_data["source"], scope_code=profile.region.code,
+            user=request.user, commit=True)
+        if result.ok:
+            messages.success(request, _("Saved: assessments of %(n)s TPS.") % {"n": len(result.assessments)})
+            return redirect(f"/kerawanan/?pemilu={election.slug}")
+    problems = [{"row": p.row, "column": p.column, "reason": p.render(_)} for p in result.problems] if result else []
+    return render(request, "risk/import.html", {"form": form, "problems": problems})

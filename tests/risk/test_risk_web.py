@@ -1,0 +1,74 @@
+"""Kerawanan from the desk's side: the per-desa grid, the Bawaslu sheet import, the summaries."""
+
+import io
+
+import pytest
+
+from siaga.accounts.models import AuditEntry
+from siaga.regions.models import TPS
+from siaga.risk.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+DESA = "62.13.01.1012"  # Tamiang Layang
+
+
+@pytest.fixture
+def first_tps(pemilu):
+    return TPS.objects.filter(election=pemilu, village__code=DESA).order_by("code").first().code
+
+
+def test_ticking_indicators_in_the_grid_grades_the_tps_and_moves_the_kecamatan_summary(login, first_tps):
+    client = login("uji-field")
+    before = client.get("/kerawanan/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
+    assert "Dusun Timur" in before
+    response = client.post(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024", {
+        "source": "bawaslu", "holds": [f"{first_tps}|LK1", f"{first_tps}|LI2"]})
+    assert response.status_code == 302
+    desa = client.get(f"/kerawanan/?wilayah={DESA}&pemilu=pemilu-2024").content.decode()
+    assert "Rawan: TPS sulit dijangkau + Kendala jaringan internet" in desa
+    regency = client.get("/kerawanan/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
+    assert "TPS sulit dijangkau (1)" in regency
+    entry = AuditEntry.objects.get(model="risk.Assessment", object_key=f"{first_tps}/bawaslu")
+    assert entry.after["indicators"] == ["LI2", "LK1"] and entry.actor == "uji-field"
+
+
+def test_a_viewer_may_look_but_not_assess(login, first_tps):
+    client = login("uji-viewer")
+    assert client.get(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024").status_code == 200
+    response = client.post(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024",
+                           {"source": "bawaslu", "holds": [f"{first_tps}|KA1"]})
+    assert response.status_code == 403
+    assert not Assessment.objects.exists()
+
+
+def upload(client, text: str):
+    sheet = io.BytesIO(text.encode())
+    sheet.name = "kerawanan.csv"
+    return client.post("/kerawanan/impor/", {"election": "pemilu-2024", "source": "bawaslu",
+                                              "file": sheet})
+
+
+def test_a_malformed_sheet_reports_every_bad_cell_and_writes_nothing(login, first_tps):
+    response = upload(login("uji-coordinator"),
+                      "Kode TPS,TPS sulit dijangkau,Kendala jaringan internet,Hujan lebat\r\n"
+                      f"{first_tps},ya,mungkin,\r\n"
+                      "62.13.01.1012-999,ya,tidak,\r\n")
+    page = response.content.decode()
+    assert "Hujan lebat" in page  # an unknown indicator column
+    assert "mungkin" in page  # an unreadable value
+    assert "62.13.01.1012-999" in page  # an unknown TPS
+    assert "kesalahan; tidak ada yang disimpan" in page
+    assert not Assessment.objects.exists()
+
+
+def test_a_good_sheet_is_saved_whole(login, first_tps, pemilu):
+    second = TPS.objects.filter(election=pemilu, village__code=DESA).order_by("code")[1].code
+    response = upload(login("uji-coordinator"),
+                      "Kode TPS,TPS sulit dijangkau,Riwayat kekerasan di TPS,Riwayat intimidasi terhadap penyelenggara\r\n"
+                      f"{first_tps},ya,v,1\r\n{second},tidak,,0\r\n")
+    assert response.status_code == 302
+    assert Assessment.objects.get(tps__code=first_tps).indicators == ["KA1", "KA2", "LK1"]
+    assert Assessment.objects.get(tps__code=second).indicators == []
+    desa = login("uji-viewer").get(f"/kerawanan/?wilayah={DESA}&pemilu=pemilu-2024").content.decode()
+    assert "Sangat rawan: Riwayat kekerasan di TPS" in desa
