@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "siaga.regions",
     "siaga.simulation",
     "siaga.risk",
+    "siaga.security",
     "siaga.web",
 ]
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("siaga.accounts.urls")),
     path("", include("siaga.simulation.urls")),
     path("", include("siaga.risk.urls")),
+    path("", include("siaga.security.urls")),
 ]

@@ -3,19 +3,22 @@ from django.core.management.base import BaseCommand
 from siaga.accounts.audit import acting_as
 from siaga.accounts.demo import accounts_file, create_demo_accounts
 from siaga.regions.demo import load_demo
+from siaga.risk.demo import load_demo_assessments
 
 
 class Command(BaseCommand):
-    help = "Load the demo regency (Kabupaten Barito Timur, synthetic TPS) and demo accounts."
+    help = ("Load the demo regency (Kabupaten Barito Timur: real regions, synthetic TPS and "
+            "kerawanan) and demo accounts.")
     requires_system_checks = []  # a data command: start fast, `siaga check` is separate
 
     def handle(self, *args, **options):
         with acting_as(label="siaga demo"):
             result = load_demo()
+            rawan = load_demo_assessments(result["pemilu"])
             created = create_demo_accounts()
         self.stdout.write(
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
-            f"({result['pemilu']}, {result['pilkada']})."
+            f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis."
         )
         if created:
             self.stdout.write(f"Akun demo baru (juga disimpan di {accounts_file()}):")

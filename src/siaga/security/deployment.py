@@ -1,0 +1,63 @@
+"""The security plan of a region from today's kerawanan grades: the Django side of plan.py."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from siaga.regions.models import TPS, Election, Region
+from siaga.risk.assessments import region_risk
+from siaga.security.patterns import DEFAULT_PRESET, PRESETS
+from siaga.security.plan import Plan, Sites, Strength, plan_security
+
+# Polres Barito Timur, Dec 2023 (kalteng.antaranews 674916): 197 Polri + 70 TNI + 702 Linmas
+# for 351 TPS, 20 of them rawan. Taken from a news report, not from an official plan.
+BARTIM_2024 = {"police": 197, "tni": 70, "linmas": 702,
+               "source": "Kapolres Barito Timur, Des 2023 (kalteng.antaranews.com 674916)"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    preset: str = DEFAULT_PRESET
+    police: int = 0
+    tni: int = 0
+    linmas: int = 0
+
+    @classmethod
+    def from_query(cls, query, prefix: str) -> "Scenario | None":
+        if f"{prefix}preset" not in query:
+            return None
+        preset = query.get(f"{prefix}preset")
+        return cls(preset=preset if preset in PRESETS else DEFAULT_PRESET,
+                   **{k: _count(query.get(f"{prefix}{k}")) for k in ("police", "tni", "linmas")})
+
+
+def _count(raw) -> int:
+    try:
+        return max(0, int(raw or 0))
+    except ValueError:
+        return 0
+
+
+def sites_for(election: Election, region: Region) -> Sites:
+    risk = region_risk(election, region.code)
+    place = {t[0]: t[1:] for t in TPS.objects.filter(election=election, code__startswith=region.code)
+             .values_list("code", "latitude", "longitude", "access")}
+    lat = np.array([place[c][0] if place[c][0] is not None else np.nan for c in risk.codes])
+    lon = np.array([place[c][1] if place[c][1] is not None else np.nan for c in risk.codes])
+    return Sites(codes=risk.codes, grades=risk.grades.grades.astype(np.int8), latitude=lat,
+                 longitude=lon, access=[place[c][2] for c in risk.codes])
+
+
+def strength_for(region: Region, sites: Sites, scenario: Scenario) -> Strength:
+    """Police and TNI as one pool of the region; Linmas shared over the desa by their TPS."""
+    desa = [code.split("-")[0] for code in sites.codes]
+    names, counts = np.unique(desa, return_counts=True)
+    linmas = np.floor(scenario.linmas * counts / max(counts.sum(), 1)).astype(int)
+    linmas[np.argsort(-counts)[: scenario.linmas - int(linmas.sum())]] += 1
+    return Strength(police={region.code: scenario.police}, tni={region.code: scenario.tni},
+                    linmas={str(n): int(k) for n, k in zip(names, linmas, strict=True)})
+
+
+def plan_for(election: Election, region: Region, scenario: Scenario) -> Plan:
+    sites = sites_for(election, region)
+    return plan_security(sites, PRESETS[scenario.preset], strength_for(region, sites, scenario))

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from siaga.security import views
+
+urlpatterns = [path("pengamanan/", views.plan_view, name="security_plan")]

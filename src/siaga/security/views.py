@@ -1,0 +1,49 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from siaga.regions.models import Level, Region
+from siaga.regions.views import breadcrumb, election_for, region_for
+from siaga.risk.scoring import GRADE_NAMES
+from siaga.security.deployment import BARTIM_2024, Scenario, plan_for
+from siaga.security.patterns import DEFAULT_PRESET, PRESETS
+from siaga.security.plan import diff_plans
+
+POSTS_SHOWN = 40  # on the page; every post is in the plan
+
+
+@require_GET
+def plan_view(request):
+    """Required against available personnel per kecamatan, and the guard posts; a second
+    scenario (pattern or strength) side by side."""
+    region = region_for(request)
+    election = election_for(request)
+    a = Scenario.from_query(request.GET, "a_") or Scenario(
+        DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"], BARTIM_2024["linmas"])
+    b = Scenario.from_query(request.GET, "b_")
+    context = {"region": region, "election": election, "breadcrumb": breadcrumb(request, region),
+               "presets": PRESETS, "a": a, "b": b, "bartim": BARTIM_2024,
+               "too_small": region.level == Level.DESA}
+    if not context["too_small"]:
+        names = dict(Region.objects.within(region).filter(level=Level.KECAMATAN)
+                     .values_list("code", "name"))
+        plan_a = plan_for(election, region, a)
+        context["plan_a"] = _present(plan_a, names)
+        if b is not None:
+            plan_b = plan_for(election, region, b)
+            context["plan_b"] = _present(plan_b, names)
+            context["moved"] = len(diff_plans(plan_a, plan_b).moved)
+    return render(request, "security/plan.html", context)
+
+
+def _present(plan, names: dict[str, str]) -> dict:
+    groups = plan.groups()
+    return {
+        "pattern_set": plan.patterns,
+        "patterns": [(GRADE_NAMES[g], plan.patterns.for_grade(g).label()) for g in range(3)],
+        "totals": plan.totals(), "group_count": len(groups),
+        "needs": [{"name": names.get(n.code, n.code), "need": n} for n in plan.needs],
+        "groups": [{"name": g.name, "grade": GRADE_NAMES[g.grade], "grade_class": g.grade,
+                    "tps": g.tps, "police": g.police, "linmas": g.linmas,
+                    "minutes": round(g.max_minutes)} for g in groups[:POSTS_SHOWN]],
+        "more": max(0, len(groups) - POSTS_SHOWN),
+    }

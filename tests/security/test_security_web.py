@@ -1,0 +1,33 @@
+import pytest
+
+from siaga.regions.models import TPS
+from siaga.risk.demo import load_demo_assessments
+from siaga.risk.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_plan_covers_every_tps_and_flags_the_linmas_shortfall_of_the_2024_figures(login, pemilu):
+    assert load_demo_assessments(pemilu) == 20
+    page = login("uji-viewer").get("/pengamanan/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
+    assert "kalteng.antaranews.com 674916" in page
+    # 387 TPS x 2 Linmas needed against the 702 reported for 351 TPS: 72 short.
+    assert '<td class="num grade-2">72</td>' in page
+    assert page.count("Rawan</td>") >= 1
+
+
+def test_a_what_if_with_another_pattern_is_shown_side_by_side(login, pemilu):
+    load_demo_assessments(pemilu)
+    query = ("wilayah=62.13&pemilu=pemilu-2024&a_preset=ponorogo-2024&a_police=197&a_tni=70"
+             "&a_linmas=702&b_preset=polri-2019&b_police=100&b_tni=70&b_linmas=800")
+    page = login("uji-viewer").get(f"/pengamanan/?{query}").content.decode()
+    assert 'id="plan-A"' in page and 'id="plan-B"' in page
+    assert "Polri, Pemilu 2019 (nasional)" in page
+    assert 'data-short="police"' in page and 'id="moved"' in page
+
+
+def test_the_demo_marks_its_rawan_tps_as_synthetic(pemilu):
+    load_demo_assessments(pemilu)
+    notes = set(Assessment.objects.values_list("note", flat=True))
+    assert len(notes) == 1 and notes.pop().startswith("data sintetis")
+    assert TPS.objects.filter(assessments__isnull=False).distinct().count() == 20
