@@ -72,3 +72,13 @@ def test_a_good_sheet_is_saved_whole(login, first_tps, pemilu):
     assert Assessment.objects.get(tps__code=second).indicators == []
     desa = login("uji-viewer").get(f"/kerawanan/?wilayah={DESA}&pemilu=pemilu-2024").content.decode()
     assert "Sangat rawan: Riwayat kekerasan di TPS" in desa
+
+
+def test_the_map_colours_each_tps_by_its_grade(login, first_tps):
+    client = login("uji-coordinator")
+    client.post(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024",
+                {"source": "polres", "holds": [f"{first_tps}|KA1", f"{first_tps}|KA2"]})
+    data = client.get(f"/kerawanan/peta.json?wilayah={DESA}&pemilu=pemilu-2024").json()
+    grades = {f["properties"]["code"]: f["properties"]["grade"] for f in data["tps"]["features"]}
+    assert grades[first_tps] == 2
+    assert set(grades.values()) == {0, 2}

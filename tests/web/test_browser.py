@@ -135,3 +135,26 @@ def test_a_coordinator_runs_the_simulation_and_sees_the_tps_at_risk(browser, ser
     page.wait_for_selector("#fixes")
     assert page.locator("#fixes tbody tr").count() == 4
     assert errors == []
+
+
+def test_assessing_a_tps_shows_its_grade_and_changes_the_kecamatan_summary(browser, server):
+    page, errors = signed_in(browser, server, "koordinator")
+    url = server[0]
+    page.goto(url + "/kerawanan/?wilayah=62.13.02&pemilu=pemilu-2024")
+    first_desa = page.locator("#risk-areas tbody tr:first-child a")
+    desa_name = first_desa.inner_text()
+    before = page.locator("#risk-areas tbody tr:first-child td").nth(4).inner_text()  # sangat rawan
+    first_desa.click()
+    page.click("text=Nilai TPS di desa ini")
+    row = page.locator("#risk-grid tbody tr").first
+    row.locator("input[value$='|KA1']").check()
+    row.locator("input[value$='|KA2']").check()
+    page.click("button[type=submit]")
+    page.goto(url + "/kerawanan/?wilayah=62.13.02&pemilu=pemilu-2024")
+    cells = page.locator("#risk-areas tbody tr").filter(has_text=desa_name).first.locator("td")
+    assert int(cells.nth(4).inner_text()) == int(before) + 1
+    cells.first.locator("a").click()
+    assert "Sangat rawan: Riwayat kekerasan di TPS + Riwayat intimidasi" in page.inner_text("#risk-tps")
+    page.wait_for_selector("#map[data-loaded]")
+    page.screenshot(path=SHOTS / "kerawanan-desa.png", full_page=True)
+    assert errors == []

@@ -82,8 +82,11 @@ def tps_overview(request):
 @require_GET
 def tps_map_data(request):
     """Boundaries of the region's children (or the region itself) and its TPS as GeoJSON."""
-    region = region_for(request)
-    election = election_for(request)
+    return JsonResponse(map_payload(request, region_for(request), election_for(request)))
+
+
+def map_payload(request, region: Region, election: Election, properties=None) -> dict:
+    """The map's data; `properties(code)` may add to each TPS point (e.g. its grade)."""
     shapes = list(Region.objects.filter(parent=region)) if region.level != Level.DESA else [region]
     if region.level == Level.KABKOTA:
         # Desa lines under the kecamatan areas: where a TPS lies inside its kecamatan.
@@ -103,14 +106,14 @@ def tps_map_data(request):
     points = [] if count > MAX_MAP_POINTS else [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [t.longitude, t.latitude]},
          "properties": {"code": t.code, "desa": t.village.name, "dpt": t.dpt, "access": t.access,
-                        "synthetic": t.is_synthetic}}
+                        "synthetic": t.is_synthetic, **(properties(t.code) if properties else {})}}
         for t in tps
     ]
-    return JsonResponse({
+    return {
         "boundaries": {"type": "FeatureCollection", "features": boundaries},
         "tps": {"type": "FeatureCollection", "features": points},
         "tps_count": count, "tps_shown": len(points),
-    })
+    }
 
 
 @require_GET

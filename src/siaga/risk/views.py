@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from siaga.accounts.scope import profile_of, region_or_404, require
 from siaga.regions.models import Election, Level, Region
-from siaga.regions.views import breadcrumb, election_for, region_for
+from siaga.regions.views import breadcrumb, election_for, map_payload, region_for
 from siaga.risk import assessments, scoring
 from siaga.risk.models import Assessment
 
@@ -46,6 +47,22 @@ def overview(request):
         context["ranking"] = whole[0].ranking
         context["variables"] = [(v.name, whole[0].variable_counts[v.code]) for v in catalogue.variables]
     return render(request, "risk/overview.html", context)
+
+
+@require_GET
+def map_data(request):
+    """The TPS map coloured by grade, with the reasons in each popup."""
+    region = region_for(request)
+    election = election_for(request)
+    risk = assessments.region_risk(election, region.code)
+    at = {code: i for i, code in enumerate(risk.codes)}
+
+    def grade_of(code: str) -> dict:
+        i = at[code]
+        return {"grade": int(risk.grades.grades[i]),
+                "why": scoring.explain(risk.matrix[i], risk.grading).text()}
+
+    return JsonResponse(map_payload(request, region, election, grade_of))
 
 
 def _level_of(region: Region) -> str:

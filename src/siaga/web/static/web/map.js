@@ -8,6 +8,8 @@
     L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
   }
   var colors = { darat: "#1f5f8b", sungai: "#0f9d9a", laut: "#3949ab", udara: "#8e24aa", jalan_kaki: "#e08a2c" };
+  var gradeColors = ["#2e7d32", "#e08a2c", "#b3261e"];  // kurang rawan, rawan, sangat rawan
+  function colorOf(p) { return p.grade !== undefined ? gradeColors[p.grade] : (colors[p.access] || "#1f5f8b"); }
   fetch(el.dataset.source, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
@@ -32,12 +34,12 @@
       var points = L.geoJSON(data.tps, {
         pointToLayer: function (f, latlng) {
           return L.circleMarker(latlng, { radius: 4, weight: 1, color: "#fff",
-            fillColor: colors[f.properties.access] || "#1f5f8b", fillOpacity: 0.9 });
+            fillColor: colorOf(f.properties), fillOpacity: 0.9 });
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
           var box = document.createElement("div");
-          ["TPS " + p.code, p.desa, el.dataset.labelDpt + " " + p.dpt].forEach(function (line) {
+          ["TPS " + p.code, p.desa, el.dataset.labelDpt + " " + p.dpt, p.why || ""].forEach(function (line) {
             var row = document.createElement("div");
             row.textContent = line;
             box.appendChild(row);
