@@ -82,3 +82,41 @@ def test_the_map_colours_each_tps_by_its_grade(login, first_tps):
     grades = {f["properties"]["code"]: f["properties"]["grade"] for f in data["tps"]["features"]}
     assert grades[first_tps] == 2
     assert set(grades.values()) == {0, 2}
+
+
+def test_a_region_edits_the_catalogue_of_its_election(login, first_tps, pemilu):
+    from django.core.exceptions import ValidationError
+
+    from siaga.risk.models import CatalogueEdit
+
+    edit = CatalogueEdit(election=pemilu, removed=["LK4"], weights={"LI2": 3},
+                         added=[{"code": "KT1", "name": "Konflik antarwarga", "variable": "keamanan",
+                                 "weight": 2}])
+    edit.full_clean()
+    edit.save()
+    client = login("uji-field")
+    grid = client.get(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024").content.decode()
+    assert "Konflik antarwarga" in grid and "lokasi khusus" not in grid
+    client.post(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024",
+                {"source": "bawaslu", "holds": [f"{first_tps}|LI2"]})
+    desa = client.get(f"/kerawanan/?wilayah={DESA}&pemilu=pemilu-2024").content.decode()
+    assert "Rawan: Kendala jaringan internet" in desa  # weight 3 alone makes it rawan
+    from siaga.regions.models import Election
+
+    with pytest.raises(ValidationError, match="XX9"):
+        CatalogueEdit(election=Election.objects.get(slug="pilkada-2024"), weights={"XX9": 1}).full_clean()
+
+
+def test_exports_open_as_real_xlsx_and_pdf(login, first_tps):
+    import openpyxl
+    from pypdf import PdfReader
+
+    client = login("uji-coordinator")
+    client.post(f"/kerawanan/desa/{DESA}/?pemilu=pemilu-2024",
+                {"source": "bawaslu", "holds": [f"{first_tps}|LK1", f"{first_tps}|LI2"]})
+    book = openpyxl.load_workbook(io.BytesIO(
+        client.get("/kerawanan/ekspor.xlsx?wilayah=62.13&pemilu=pemilu-2024").content))
+    rows = {r[0]: r for r in book.active.iter_rows(min_row=4, values_only=True)}
+    assert len(rows) == 387 and rows[first_tps][1] == "Rawan"
+    pdf = PdfReader(io.BytesIO(client.get("/kerawanan/ekspor.pdf?wilayah=62.13&pemilu=pemilu-2024").content))
+    assert "Dusun Timur" in "".join(p.extract_text() for p in pdf.pages)

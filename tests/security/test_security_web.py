@@ -31,3 +31,16 @@ def test_the_demo_marks_its_rawan_tps_as_synthetic(pemilu):
     notes = set(Assessment.objects.values_list("note", flat=True))
     assert len(notes) == 1 and notes.pop().startswith("data sintetis")
     assert TPS.objects.filter(assessments__isnull=False).distinct().count() == 20
+
+
+def test_the_posts_go_to_polres_as_a_spreadsheet_with_every_tps_once(login, pemilu):
+    import io
+
+    import openpyxl
+
+    load_demo_assessments(pemilu)
+    content = login("uji-viewer").get("/pengamanan/pos.xlsx?wilayah=62.13&pemilu=pemilu-2024").content
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(min_row=4, values_only=True))
+    codes = [r[6] for r in rows]
+    assert len(codes) == len(set(codes)) == 387
+    assert {r[1] for r in rows} == {"Kurang rawan", "Rawan"}

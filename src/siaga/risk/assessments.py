@@ -10,13 +10,42 @@ from django.db import transaction
 from siaga.regions import tps_table
 from siaga.regions.models import TPS, Election
 from siaga.risk import scoring
-from siaga.risk.catalogue import PEMILU_2024, PILKADA_2024, Catalogue
-from siaga.risk.models import Assessment
+from siaga.risk.catalogue import OUR_READING, PEMILU_2024, PILKADA_2024, Catalogue, Indicator
+from siaga.risk.models import Assessment, CatalogueEdit
 from siaga.risk.sheet import ParsedSheet, Problem, parse_sheet
 
 
 def catalogue_for(election: Election) -> Catalogue:
-    return PILKADA_2024 if election.kind == Election.Kind.PILKADA else PEMILU_2024
+    """Bawaslu's catalogue of the election's kind, as this election's edit changes it."""
+    base = PILKADA_2024 if election.kind == Election.Kind.PILKADA else PEMILU_2024
+    edit = CatalogueEdit.objects.filter(election=election).first()
+    return apply_edit(base, edit) if edit else base
+
+
+def apply_edit(base: Catalogue, edit: CatalogueEdit) -> Catalogue:
+    """Raises ValueError/KeyError/TypeError on an edit that does not fit the catalogue."""
+    added = tuple(Indicator(code=i["code"], name=i["name"], variable=i["variable"],
+                            weight=float(i.get("weight", 1.0)), reading=OUR_READING,
+                            note="added by the region") for i in edit.added)
+    return base.edited(add=added, remove=tuple(edit.removed)).with_weights(edit.weights)
+
+
+def grading_for(election: Election, catalogue: Catalogue) -> scoring.Grading:
+    edit = CatalogueEdit.objects.filter(election=election).first()
+    if edit is None:
+        return scoring.Grading(catalogue)
+    return scoring.Grading(catalogue, rawan_at=edit.rawan_at, sangat_rawan_at=edit.sangat_rawan_at)
+
+
+def edit_problems(edit: CatalogueEdit) -> list[str]:
+    """Why an edit cannot be used (unknown codes, bad thresholds), as sentences."""
+    base = PILKADA_2024 if edit.election.kind == Election.Kind.PILKADA else PEMILU_2024
+    try:
+        catalogue = apply_edit(base, edit)
+    except (ValueError, KeyError, TypeError) as exc:
+        return [str(exc)]
+    grading = scoring.Grading(catalogue, rawan_at=edit.rawan_at, sangat_rawan_at=edit.sangat_rawan_at)
+    return [p.render() for p in scoring.check_grading(grading)]
 
 
 @dataclass
@@ -40,7 +69,7 @@ def region_risk(election: Election, prefix: str) -> RegionRisk:
     assessed = set(Assessment.objects.filter(tps__election=election, tps__code__startswith=prefix)
                    .values_list("tps__code", flat=True))
     matrix = scoring.as_matrix([present[c] for c in codes], catalogue)
-    grading = scoring.Grading(catalogue)
+    grading = grading_for(election, catalogue)
     return RegionRisk(codes, matrix, scoring.grade(matrix, grading), grading,
                       np.array([c in assessed for c in codes], dtype=bool))
 

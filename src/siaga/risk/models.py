@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from siaga.regions.models import TPS
+from siaga.regions.models import TPS, Election
 
 
 class Assessment(models.Model):
@@ -29,3 +29,34 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tps.code} ({self.source})"
+
+
+class CatalogueEdit(models.Model):
+    """How a region edits Bawaslu's catalogue for one election (Kalteng used 25 indicators in
+    Pilkada 2024): indicators added or removed, weights and grade thresholds."""
+
+    election = models.OneToOneField(Election, models.CASCADE, related_name="catalogue_edit")
+    removed = models.JSONField(_("indicator codes removed"), default=list, blank=True)
+    added = models.JSONField(
+        _("indicators added"), default=list, blank=True,
+        help_text=_('e.g. [{"code": "KT1", "name": "Konflik antarwarga", "variable": "keamanan", '
+                    '"weight": 2}]'))
+    weights = models.JSONField(_("weights"), default=dict, blank=True,
+                               help_text=_('e.g. {"LK1": 3}'))
+    rawan_at = models.FloatField(_("score from which a TPS is rawan"), default=3.0)
+    sangat_rawan_at = models.FloatField(_("score from which a TPS is sangat rawan"), default=6.0)
+
+    class Meta:
+        verbose_name = _("indicator catalogue of an election")
+        verbose_name_plural = _("indicator catalogues")
+
+    def __str__(self) -> str:
+        return str(self.election)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from siaga.risk.assessments import edit_problems
+
+        if self.election_id and (problems := edit_problems(self)):
+            raise ValidationError("; ".join(problems))

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,6 +63,62 @@ def map_data(request):
                 "why": scoring.explain(risk.matrix[i], risk.grading).text()}
 
     return JsonResponse(map_payload(request, region, election, grade_of))
+
+
+@require_GET
+def export(request, fmt: str):
+    """Every TPS with its grade, reasons and indicators (XLSX), or the summary page (PDF)."""
+    region = region_for(request)
+    election = election_for(request)
+    name = f"kerawanan-{election.slug}-{region.code}"
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        page = overview(request)  # the same tables the page shows, printed
+        html = page.content.decode().replace('<script', '<!--').replace('</script>', '-->')
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+            stylesheets=[_print_css()])
+        response = HttpResponse(pdf, content_type="application/pdf")
+    else:
+        response = HttpResponse(_xlsx(region, election), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _print_css():
+    from weasyprint import CSS
+
+    return CSS(string="@page { size: A4 landscape; margin: 12mm; } header.top, form, #map, "
+                      ".actions, footer { display: none; } body { font-size: 8pt; }")
+
+
+def _xlsx(region, election) -> bytes:
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    risk = assessments.region_risk(election, region.code)
+    catalogue = risk.grading.catalogue
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "TPS"
+    sheet.append([f"Kerawanan TPS {election.name} - {region.name} ({catalogue.name})"])
+    sheet.append([])
+    sheet.append(["Kode TPS", "Tingkat", "Skor", "Sebab"] + [i.name for i in catalogue.indicators])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for i, code in enumerate(risk.codes):
+        sheet.append([code, scoring.GRADE_NAMES[risk.grades.grades[i]], float(risk.grades.scores[i]),
+                      scoring.explain(risk.matrix[i], risk.grading).text()]
+                     + ["ya" if v else "" for v in risk.matrix[i]])
+    sheet.freeze_panes = "B4"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _level_of(region: Region) -> str:

@@ -2,4 +2,7 @@ from django.urls import path
 
 from siaga.security import views
 
-urlpatterns = [path("pengamanan/", views.plan_view, name="security_plan")]
+urlpatterns = [
+    path("pengamanan/", views.plan_view, name="security_plan"),
+    path("pengamanan/pos.xlsx", views.posts_export, name="security_posts_export"),
+]

@@ -47,3 +47,39 @@ def _present(plan, names: dict[str, str]) -> dict:
                     "minutes": round(g.max_minutes)} for g in groups[:POSTS_SHOWN]],
         "more": max(0, len(groups) - POSTS_SHOWN),
     }
+
+
+@require_GET
+def posts_export(request):
+    """The guard posts of plan A for Polres: one row per TPS with its post and personnel."""
+    import io
+
+    import openpyxl
+    from django.http import HttpResponse
+    from openpyxl.styles import Font
+
+    region = region_for(request)
+    election = election_for(request)
+    scenario = Scenario.from_query(request.GET, "a_") or Scenario(
+        DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"], BARTIM_2024["linmas"])
+    plan = plan_for(election, region, scenario)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Pos"
+    sheet.append([f"Rencana pengamanan TPS {election.name} - {region.name}, pola "
+                  f"{plan.patterns.name}"])
+    sheet.append([])
+    sheet.append(["Pos", "Tingkat", "Pola", "Polri", "Linmas", "Waktu tempuh terjauh (menit)",
+                  "Kode TPS"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for g in plan.groups():
+        for code in g.tps:
+            sheet.append([g.name, GRADE_NAMES[g.grade], g.pattern.label(), g.police, g.linmas,
+                          round(g.max_minutes), code])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="pos-pengamanan-{region.code}.xlsx"'
+    return response
