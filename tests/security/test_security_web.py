@@ -44,3 +44,13 @@ def test_the_posts_go_to_polres_as_a_spreadsheet_with_every_tps_once(login, pemi
     codes = [r[6] for r in rows]
     assert len(codes) == len(set(codes)) == 387
     assert {r[1] for r in rows} == {"Kurang rawan", "Rawan"}
+
+
+def test_the_demo_personnel_are_named_on_the_posts(login, pemilu):
+    from siaga.security.demo import load_demo_personnel
+
+    load_demo_assessments(pemilu)
+    assert load_demo_personnel(pemilu) == 197 + 70 + 702
+    page = login("uji-viewer").get("/pengamanan/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
+    assert "Personel Polri 001 (sintetis)" in page
+    assert 'id="open-slots"' in page

@@ -1,13 +1,17 @@
 """The security plan of a region from today's kerawanan grades: the Django side of plan.py."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import models
 
 from siaga.regions.models import TPS, Election, Region
 from siaga.risk.assessments import region_risk
+from siaga.security.models import Personnel
 from siaga.security.patterns import DEFAULT_PRESET, PRESETS
 from siaga.security.plan import Plan, Sites, Strength, plan_security
+from siaga.security.roster import Person, Post, Roster, assign_roster
 
 # Polres Barito Timur, Dec 2023 (kalteng.antaranews 674916): 197 Polri + 70 TNI + 702 Linmas
 # for 351 TPS, 20 of them rawan. Taken from a news report, not from an official plan.
@@ -61,3 +65,25 @@ def strength_for(region: Region, sites: Sites, scenario: Scenario) -> Strength:
 def plan_for(election: Election, region: Region, scenario: Scenario) -> Plan:
     sites = sites_for(election, region)
     return plan_security(sites, PRESETS[scenario.preset], strength_for(region, sites, scenario))
+
+
+def registered_scenario(region: Region) -> Scenario | None:
+    """The personnel registered in the region, as a scenario (None when there are none)."""
+    counts = dict(Personnel.objects.filter(region__code__startswith=region.code)
+                  .values_list("kind").annotate(n=models.Count("id")))
+    if not counts:
+        return None
+    return Scenario(DEFAULT_PRESET, counts.get("polri", 0), counts.get("tni", 0),
+                    counts.get("linmas", 0))
+
+
+def roster_for(plan: Plan, region: Region) -> Roster:
+    """Names on every post of the plan, from the personnel registered in the region."""
+    posts = []
+    for g in plan.groups():
+        tni = math.ceil(g.police * g.pattern.tni_per_police)
+        posts.append(Post(g.name, g.tps, g.police, tni, g.linmas))
+    people = [Person(str(pk), name, kind, code) for pk, name, kind, code in
+              Personnel.objects.filter(region__code__startswith=region.code)
+              .order_by("kind", "region__code", "name").values_list("pk", "name", "kind", "region__code")]
+    return assign_roster(posts, people)

@@ -4,7 +4,13 @@ from django.views.decorators.http import require_GET
 from siaga.regions.models import Level, Region
 from siaga.regions.views import breadcrumb, election_for, region_for
 from siaga.risk.scoring import GRADE_NAMES
-from siaga.security.deployment import BARTIM_2024, Scenario, plan_for
+from siaga.security.deployment import (
+    BARTIM_2024,
+    Scenario,
+    plan_for,
+    registered_scenario,
+    roster_for,
+)
 from siaga.security.patterns import DEFAULT_PRESET, PRESETS
 from siaga.security.plan import diff_plans
 
@@ -17,8 +23,7 @@ def plan_view(request):
     scenario (pattern or strength) side by side."""
     region = region_for(request)
     election = election_for(request)
-    a = Scenario.from_query(request.GET, "a_") or Scenario(
-        DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"], BARTIM_2024["linmas"])
+    a = scenario_a(request, region)
     b = Scenario.from_query(request.GET, "b_")
     context = {"region": region, "election": election, "breadcrumb": breadcrumb(request, region),
                "presets": PRESETS, "a": a, "b": b, "bartim": BARTIM_2024,
@@ -27,7 +32,7 @@ def plan_view(request):
         names = dict(Region.objects.within(region).filter(level=Level.KECAMATAN)
                      .values_list("code", "name"))
         plan_a = plan_for(election, region, a)
-        context["plan_a"] = _present(plan_a, names)
+        context["plan_a"] = _present(plan_a, names, roster_for(plan_a, region))
         if b is not None:
             plan_b = plan_for(election, region, b)
             context["plan_b"] = _present(plan_b, names)
@@ -35,7 +40,14 @@ def plan_view(request):
     return render(request, "security/plan.html", context)
 
 
-def _present(plan, names: dict[str, str]) -> dict:
+def scenario_a(request, region) -> Scenario:
+    """From the form; else the personnel registered; else the Barito Timur 2024 news figures."""
+    return (Scenario.from_query(request.GET, "a_") or registered_scenario(region)
+            or Scenario(DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"],
+                        BARTIM_2024["linmas"]))
+
+
+def _present(plan, names: dict[str, str], roster=None) -> dict:
     groups = plan.groups()
     return {
         "pattern_set": plan.patterns,
@@ -44,7 +56,11 @@ def _present(plan, names: dict[str, str]) -> dict:
         "needs": [{"name": names.get(n.code, n.code), "need": n} for n in plan.needs],
         "groups": [{"name": g.name, "grade": GRADE_NAMES[g.grade], "grade_class": g.grade,
                     "tps": g.tps, "police": g.police, "linmas": g.linmas,
-                    "minutes": round(g.max_minutes)} for g in groups[:POSTS_SHOWN]],
+                    "minutes": round(g.max_minutes),
+                    "people": [p.name for p in roster.assigned.get(g.name, [])] if roster else [],
+                    "open": roster.open_slots.get(g.name, {}) if roster else {}}
+                   for g in groups[:POSTS_SHOWN]],
+        "open_total": sum(sum(v.values()) for v in roster.open_slots.values()) if roster else None,
         "more": max(0, len(groups) - POSTS_SHOWN),
     }
 
@@ -60,9 +76,8 @@ def posts_export(request):
 
     region = region_for(request)
     election = election_for(request)
-    scenario = Scenario.from_query(request.GET, "a_") or Scenario(
-        DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"], BARTIM_2024["linmas"])
-    plan = plan_for(election, region, scenario)
+    plan = plan_for(election, region, scenario_a(request, region))
+    roster = roster_for(plan, region)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Pos"
@@ -70,13 +85,14 @@ def posts_export(request):
                   f"{plan.patterns.name}"])
     sheet.append([])
     sheet.append(["Pos", "Tingkat", "Pola", "Polri", "Linmas", "Waktu tempuh terjauh (menit)",
-                  "Kode TPS"])
+                  "Kode TPS", "Personel di pos"])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for g in plan.groups():
         for code in g.tps:
             sheet.append([g.name, GRADE_NAMES[g.grade], g.pattern.label(), g.police, g.linmas,
-                          round(g.max_minutes), code])
+                          round(g.max_minutes), code,
+                          "; ".join(p.name for p in roster.assigned.get(g.name, []))])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=(

@@ -4,6 +4,7 @@ from siaga.accounts.audit import acting_as
 from siaga.accounts.demo import accounts_file, create_demo_accounts
 from siaga.regions.demo import load_demo
 from siaga.risk.demo import load_demo_assessments
+from siaga.security.demo import load_demo_personnel
 
 
 class Command(BaseCommand):
@@ -15,10 +16,12 @@ class Command(BaseCommand):
         with acting_as(label="siaga demo"):
             result = load_demo()
             rawan = load_demo_assessments(result["pemilu"])
+            personnel = load_demo_personnel(result["pemilu"])
             created = create_demo_accounts()
         self.stdout.write(
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
-            f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis."
+            f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis; "
+            f"{personnel} personel pengamanan sintetis."
         )
         if created:
             self.stdout.write(f"Akun demo baru (juga disimpan di {accounts_file()}):")
