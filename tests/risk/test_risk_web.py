@@ -120,3 +120,24 @@ def test_exports_open_as_real_xlsx_and_pdf(login, first_tps):
     assert len(rows) == 387 and rows[first_tps][1] == "Rawan"
     pdf = PdfReader(io.BytesIO(client.get("/kerawanan/ekspor.pdf?wilayah=62.13&pemilu=pemilu-2024").content))
     assert "Dusun Timur" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_one_tps_gets_a_note_a_date_and_an_evidence_photo(login, first_tps, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login("uji-field")
+    png = SimpleUploadedFile("bukti.png", b"\\x89PNG\\r\\n\\x1a\\n" + b"0" * 64, content_type="image/png")
+    response = client.post(f"/kerawanan/tps/{first_tps}/?pemilu=pemilu-2024", {
+        "source": "bawaslu", "note": "Jembatan putus", "assessed_on": "2024-02-05",
+        "evidence": png, "holds": ["LK1", "LK2"]})
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(tps__code=first_tps)
+    assert (assessment.note, assessment.indicators) == ("Jembatan putus", ["LK1", "LK2"])
+    photo = client.get(f"/kerawanan/foto/{assessment.pk}/")
+    assert photo.status_code == 200 and b"".join(photo.streaming_content).startswith(b"\\x89PNG")
+    assert login("uji-kecamatan").get(f"/kerawanan/foto/{assessment.pk}/").status_code == 200
+    other = client.post(f"/kerawanan/tps/{first_tps}/?pemilu=pemilu-2024", {
+        "source": "polres", "assessed_on": "2024-02-05",
+        "evidence": SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")})
+    assert "JPEG, PNG atau WebP" in other.content.decode()

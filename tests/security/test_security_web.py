@@ -54,3 +54,19 @@ def test_the_demo_personnel_are_named_on_the_posts(login, pemilu):
     page = login("uji-viewer").get("/pengamanan/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
     assert "Personel Polri 001 (sintetis)" in page
     assert 'id="open-slots"' in page
+
+
+def test_the_map_names_each_tps_post(login, pemilu):
+    load_demo_assessments(pemilu)
+    data = login("uji-viewer").get("/pengamanan/peta.json?wilayah=62.13.01&pemilu=pemilu-2024").json()
+    whys = [f["properties"]["why"] for f in data["tps"]["features"]]
+    assert len(whys) == data["tps_count"] and all(w.startswith("62.13.01/P") for w in whys)
+
+
+def test_bko_reinforcements_cover_a_police_shortfall(login, pemilu):
+    base = ("wilayah=62.13&pemilu=pemilu-2024&a_preset=polri-2019&a_police=100&a_tni=0&a_linmas=800")
+    client = login("uji-viewer")
+    short = client.get(f"/pengamanan/?{base}").content.decode()
+    helped = client.get(f"/pengamanan/?{base}&a_bko_police=300").content.decode()
+    assert '<td class="num grade-2" data-short="police">' in short
+    assert '<td class="num" data-short="police">0</td>' in helped

@@ -10,6 +10,7 @@ import decimal
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 _actor: contextvars.ContextVar[tuple[object, str] | None] = contextvars.ContextVar(
@@ -33,6 +34,8 @@ def current_actor() -> tuple[object, str]:
 
 
 def _jsonable(value):
+    if isinstance(value, FieldFile):  # a stored file is audited by its name
+        return value.name or ""
     if isinstance(value, (datetime.date, datetime.time, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

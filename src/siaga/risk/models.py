@@ -19,6 +19,7 @@ class Assessment(models.Model):
     indicators = models.JSONField(_("indicators that hold"), default=list)
     note = models.CharField(_("note"), max_length=250, blank=True)
     assessed_on = models.DateField(_("assessed on"))
+    evidence = models.FileField(_("evidence photo"), upload_to="kerawanan/%Y/", blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,16 +1,19 @@
+import datetime
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from siaga.accounts.scope import profile_of, region_or_404, require
+from siaga.accounts.scope import profile_of, region_or_404, require, tps_or_404
 from siaga.regions.models import Election, Level, Region
 from siaga.regions.views import breadcrumb, election_for, map_payload, region_for
 from siaga.risk import assessments, scoring
 from siaga.risk.models import Assessment
+from siaga.web.charts import bar_chart_svg
 
 CHILD_LEVEL = {Level.PROVINSI: "kabkota", Level.KABKOTA: "kecamatan", Level.KECAMATAN: "desa"}
 
@@ -45,6 +48,11 @@ def overview(request):
         whole = scoring.summarize([region.code] * len(risk.codes), risk.matrix, catalogue,
                                   grades=risk.grades.grades, level=_level_of(region))
         context["ranking"] = whole[0].ranking
+        context["chart"] = bar_chart_svg(
+            [a["name"] for a in context["areas"]],
+            {name: [a["grades"][g] for a in context["areas"]] for g, name in enumerate(scoring.GRADE_NAMES)
+             if g > 0},
+            title=_("Rawan and sangat rawan TPS per area"), xlabel=_("number of TPS"))
         context["variables"] = [(v.name, whole[0].variable_counts[v.code]) for v in catalogue.variables]
     return render(request, "risk/overview.html", context)
 
@@ -180,3 +188,56 @@ def import_sheet(request):
             return redirect(f"/kerawanan/?pemilu={election.slug}")
     problems = [{"row": p.row, "column": p.column, "reason": p.render(_)} for p in result.problems] if result else []
     return render(request, "risk/import.html", {"form": form, "problems": problems})
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["source", "note", "assessed_on", "evidence"]
+        widgets = {"assessed_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_evidence(self):
+        photo = self.cleaned_data.get("evidence")
+        if photo and hasattr(photo, "content_type"):
+            if photo.content_type not in ("image/jpeg", "image/png", "image/webp"):
+                raise forms.ValidationError(_("A photo: JPEG, PNG or WebP."))
+            if photo.size > 10 * 1024 * 1024:
+                raise forms.ValidationError(_("At most 10 MB."))
+        return photo
+
+
+@require_http_methods(["GET", "POST"])
+def tps_assessment(request, code: str):
+    """One TPS, one source: indicators, note, date and an evidence photo."""
+    election = election_for(request)
+    tps = tps_or_404(request.user, election, code)
+    catalogue = assessments.catalogue_for(election)
+    source = request.POST.get("source") or request.GET.get("sumber") or Assessment.Source.BAWASLU
+    assessment = Assessment.objects.filter(tps=tps, source=source).first() or Assessment(
+        tps=tps, source=source, assessed_on=datetime.date.today())
+    form = AssessmentForm(request.POST or None, request.FILES or None, instance=assessment)
+    if request.method == "POST":
+        require(request.user, "write_field", tps.code)
+        if form.is_valid():
+            assessment = form.save(commit=False)
+            assessment.indicators = sorted(c for c in request.POST.getlist("holds") if c in catalogue.codes)
+            assessment.updated_by = request.user
+            assessment.save()
+            messages.success(request, _("Saved."))
+            return redirect(f"/kerawanan/tps/{tps.code}/?pemilu={election.slug}&sumber={assessment.source}")
+    return render(request, "risk/tps_assessment.html", {
+        "tps": tps, "election": election, "form": form, "assessment": assessment,
+        "indicators": [(i, i.code in assessment.indicators) for i in catalogue.indicators],
+        "others": Assessment.objects.filter(tps=tps).exclude(pk=assessment.pk),
+        "breadcrumb": breadcrumb(request, tps.village),
+        "may_assess": profile_of(request.user).may("write_field")})
+
+
+@require_GET
+def evidence(request, pk: int):
+    """The evidence photo, to signed-in users whose region holds the TPS."""
+    assessment = Assessment.objects.select_related("tps").filter(pk=pk).first()
+    if assessment is None or not assessment.evidence or not assessment.tps.code.startswith(
+            profile_of(request.user).region.code):
+        raise Http404(pk)
+    return FileResponse(assessment.evidence.open("rb"))

@@ -25,6 +25,8 @@ class Scenario:
     police: int = 0
     tni: int = 0
     linmas: int = 0
+    bko_police: int = 0  # reinforcements from the Polda (bawah kendali operasi)
+    bko_tni: int = 0
 
     @classmethod
     def from_query(cls, query, prefix: str) -> "Scenario | None":
@@ -32,7 +34,8 @@ class Scenario:
             return None
         preset = query.get(f"{prefix}preset")
         return cls(preset=preset if preset in PRESETS else DEFAULT_PRESET,
-                   **{k: _count(query.get(f"{prefix}{k}")) for k in ("police", "tni", "linmas")})
+                   **{k: _count(query.get(f"{prefix}{k}"))
+                      for k in ("police", "tni", "linmas", "bko_police", "bko_tni")})
 
 
 def _count(raw) -> int:
@@ -59,7 +62,9 @@ def strength_for(region: Region, sites: Sites, scenario: Scenario) -> Strength:
     linmas = np.floor(scenario.linmas * counts / max(counts.sum(), 1)).astype(int)
     linmas[np.argsort(-counts)[: scenario.linmas - int(linmas.sum())]] += 1
     return Strength(police={region.code: scenario.police}, tni={region.code: scenario.tni},
-                    linmas={str(n): int(k) for n, k in zip(names, linmas, strict=True)})
+                    linmas={str(n): int(k) for n, k in zip(names, linmas, strict=True)},
+                    bko_police={region.code[:2]: scenario.bko_police},
+                    bko_tni={region.code[:2]: scenario.bko_tni})
 
 
 def plan_for(election: Election, region: Region, scenario: Scenario) -> Plan:

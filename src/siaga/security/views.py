@@ -1,8 +1,9 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from siaga.regions.models import Level, Region
-from siaga.regions.views import breadcrumb, election_for, region_for
+from siaga.regions.views import breadcrumb, election_for, map_payload, region_for
 from siaga.risk.scoring import GRADE_NAMES
 from siaga.security.deployment import (
     BARTIM_2024,
@@ -63,6 +64,19 @@ def _present(plan, names: dict[str, str], roster=None) -> dict:
         "open_total": sum(sum(v.values()) for v in roster.open_slots.values()) if roster else None,
         "more": max(0, len(groups) - POSTS_SHOWN),
     }
+
+
+@require_GET
+def map_data(request):
+    """TPS coloured by grade; each popup names its guard post (plan A)."""
+    region = region_for(request)
+    election = election_for(request)
+    plan = plan_for(election, region, scenario_a(request, region))
+    post_of = {}
+    for g in plan.groups():
+        for code in g.tps:
+            post_of[code] = {"grade": g.grade, "why": f"{g.name} ({g.pattern.label()})"}
+    return JsonResponse(map_payload(request, region, election, lambda code: post_of.get(code, {})))
 
 
 @require_GET
