@@ -58,9 +58,15 @@ def test_the_demo_personnel_are_named_on_the_posts(login, pemilu):
 
 def test_the_map_names_each_tps_post(login, pemilu):
     load_demo_assessments(pemilu)
-    data = login("uji-viewer").get("/pengamanan/peta.json?wilayah=62.13.01&pemilu=pemilu-2024").json()
-    whys = [f["properties"]["why"] for f in data["tps"]["features"]]
-    assert len(whys) == data["tps_count"] and all(w.startswith("62.13.01/P") for w in whys)
+    data = login("uji-viewer").get("/pengamanan/peta.json?wilayah=62.13&pemilu=pemilu-2024").json()
+    whys = {f["properties"]["code"]: f["properties"]["why"] for f in data["tps"]["features"]}
+    assert len(whys) == data["tps_count"] == 387
+    assert all(why.startswith(code[:8] + "/P") for code, why in whys.items())
+
+
+def test_a_kecamatan_is_planned_as_part_of_its_regency(login):
+    page = login("uji-viewer").get("/pengamanan/?wilayah=62.13.01&pemilu=pemilu-2024").content.decode()
+    assert "pilih kabupaten/kota atau provinsi" in page
 
 
 def test_bko_reinforcements_cover_a_police_shortfall(login, pemilu):

@@ -28,7 +28,8 @@ def plan_view(request):
     b = Scenario.from_query(request.GET, "b_")
     context = {"region": region, "election": election, "breadcrumb": breadcrumb(request, region),
                "presets": PRESETS, "a": a, "b": b, "bartim": BARTIM_2024,
-               "too_small": region.level == Level.DESA}
+               # Polres and Kodim plan for a regency: their pools serve all its kecamatan.
+               "too_small": region.level in (Level.KECAMATAN, Level.DESA)}
     if not context["too_small"]:
         names = dict(Region.objects.within(region).filter(level=Level.KECAMATAN)
                      .values_list("code", "name"))

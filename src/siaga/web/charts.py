@@ -47,7 +47,7 @@ def bar_chart_svg(labels: list[str], series: dict[str, list[float]], *, title: s
     for k, (name, values) in enumerate(series.items()):
         offsets = [p + (k - (len(series) - 1) / 2) * bar for p in positions]
         bars = ax.barh(offsets, values, height=bar, label=name, color=colors[k % len(colors)])
-        ax.bar_label(bars, labels=[thousands(v) for v in values], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[thousands(v) if v else "" for v in values], padding=3, fontsize=8)
     ax.set_yticks(list(positions), labels)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(thousands))
