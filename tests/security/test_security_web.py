@@ -76,3 +76,12 @@ def test_bko_reinforcements_cover_a_police_shortfall(login, pemilu):
     helped = client.get(f"/pengamanan/?{base}&a_bko_police=300").content.decode()
     assert '<td class="num grade-2" data-short="police">' in short
     assert '<td class="num" data-short="police">0</td>' in helped
+
+
+def test_a_what_if_pattern_and_tni_ratio_change_the_needs(login, pemilu):
+    load_demo_assessments(pemilu)
+    base = "wilayah=62.13&pemilu=pemilu-2024&a_preset=ponorogo-2024&a_police=197&a_tni=70&a_linmas=702"
+    client = login("uji-viewer")
+    page = client.get(f"/pengamanan/?{base}&a_pattern_0=2-6-12&a_tni_per_police=1/2").content.decode()
+    assert "Kurang rawan 2-6-12" in page
+    assert client.get(f"/pengamanan/?{base}&a_pattern_0=dua-enam").status_code == 400

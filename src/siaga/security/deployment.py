@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from django.db import models
@@ -9,7 +10,7 @@ from django.db import models
 from siaga.regions.models import TPS, Election, Region
 from siaga.risk.assessments import region_risk
 from siaga.security.models import Personnel
-from siaga.security.patterns import DEFAULT_PRESET, PRESETS
+from siaga.security.patterns import DEFAULT_PRESET, PRESETS, Pattern, PatternSet
 from siaga.security.plan import Plan, Sites, Strength, plan_security
 from siaga.security.roster import Person, Post, Roster, assign_roster
 
@@ -27,6 +28,19 @@ class Scenario:
     linmas: int = 0
     bko_police: int = 0  # reinforcements from the Polda (bawah kendali operasi)
     bko_tni: int = 0
+    # What-if patterns ("2-8-16") replacing the preset's, per grade; "" keeps the preset's.
+    patterns: tuple[str, str, str] = ("", "", "")
+    tni_per_police: str = ""  # e.g. "1/2": TNI alongside each police officer
+
+    def pattern_set(self) -> PatternSet:
+        """The preset with this scenario's changes; ValueError on a pattern it cannot read."""
+        chosen = PRESETS[self.preset]
+        for grade, text in enumerate(self.patterns):
+            if text.strip():
+                chosen = chosen.with_pattern(grade, Pattern.parse(text))
+        if self.tni_per_police.strip():
+            chosen = chosen.with_tni(Fraction(self.tni_per_police.strip()))
+        return chosen
 
     @classmethod
     def from_query(cls, query, prefix: str) -> "Scenario | None":
@@ -34,6 +48,8 @@ class Scenario:
             return None
         preset = query.get(f"{prefix}preset")
         return cls(preset=preset if preset in PRESETS else DEFAULT_PRESET,
+                   patterns=tuple(query.get(f"{prefix}pattern_{g}", "")[:20] for g in range(3)),
+                   tni_per_police=query.get(f"{prefix}tni_per_police", "")[:10],
                    **{k: _count(query.get(f"{prefix}{k}"))
                       for k in ("police", "tni", "linmas", "bko_police", "bko_tni")})
 
@@ -69,7 +85,7 @@ def strength_for(region: Region, sites: Sites, scenario: Scenario) -> Strength:
 
 def plan_for(election: Election, region: Region, scenario: Scenario) -> Plan:
     sites = sites_for(election, region)
-    return plan_security(sites, PRESETS[scenario.preset], strength_for(region, sites, scenario))
+    return plan_security(sites, scenario.pattern_set(), strength_for(region, sites, scenario))
 
 
 def registered_scenario(region: Region) -> Scenario | None:

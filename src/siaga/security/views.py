@@ -30,6 +30,12 @@ def plan_view(request):
                "presets": PRESETS, "a": a, "b": b, "bartim": BARTIM_2024,
                # Polres and Kodim plan for a regency: their pools serve all its kecamatan.
                "too_small": region.level in (Level.KECAMATAN, Level.DESA)}
+    for scenario in (a, b):
+        try:
+            scenario and scenario.pattern_set()
+        except (ValueError, ZeroDivisionError):
+            context["bad_pattern"] = True
+            return render(request, "security/plan.html", context, status=400)
     if not context["too_small"]:
         names = dict(Region.objects.within(region).filter(level=Level.KECAMATAN)
                      .values_list("code", "name"))
