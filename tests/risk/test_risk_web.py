@@ -118,6 +118,10 @@ def test_exports_open_as_real_xlsx_and_pdf(login, first_tps):
         client.get("/kerawanan/ekspor.xlsx?wilayah=62.13&pemilu=pemilu-2024").content))
     rows = {r[0]: r for r in book.active.iter_rows(min_row=4, values_only=True)}
     assert len(rows) == 387 and rows[first_tps][1] == "Rawan"
+    per_kecamatan = list(book["Per kecamatan"].iter_rows(values_only=True))
+    header, dusun_timur = per_kecamatan[0], per_kecamatan[1]
+    assert dusun_timur[0] == "Dusun Timur" and dusun_timur[header.index("TPS sulit dijangkau")] == 1
+    assert sum(r[1] for r in per_kecamatan[1:]) == 387
     pdf = PdfReader(io.BytesIO(client.get("/kerawanan/ekspor.pdf?wilayah=62.13&pemilu=pemilu-2024").content))
     assert "Dusun Timur" in "".join(p.extract_text() for p in pdf.pages)
 

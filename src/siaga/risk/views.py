@@ -124,6 +124,18 @@ def _xlsx(region, election) -> bytes:
                       scoring.explain(risk.matrix[i], risk.grading).text()]
                      + ["ya" if v else "" for v in risk.matrix[i]])
     sheet.freeze_panes = "B4"
+    # As Bawaslu publishes it: per kecamatan, TPS per indicator and per variable.
+    areas = book.create_sheet("Per kecamatan")
+    areas.append(["Kecamatan", "TPS", "Kurang rawan", "Rawan", "Sangat rawan"]
+                 + [i.name for i in catalogue.indicators] + [v.name for v in catalogue.variables])
+    for cell in areas[1]:
+        cell.font = Font(bold=True)
+    names = dict(Region.objects.filter(code__startswith=region.code, level=Level.KECAMATAN)
+                 .values_list("code", "name"))
+    for a in scoring.summarize(risk.codes, risk.matrix, catalogue, grades=risk.grades.grades):
+        areas.append([names.get(a.code, a.code), a.tps] + [a.grade_counts[g] for g in scoring.GRADES]
+                     + [a.indicator_counts[i.code] for i in catalogue.indicators]
+                     + [a.variable_counts[v.code] for v in catalogue.variables])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
