@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from siaga import xlsx
 from siaga.accounts.scope import profile_of, region_or_404, require, tps_or_404
 from siaga.regions.models import Election, Level, Region
 from siaga.regions.views import breadcrumb, election_for, map_payload, region_for
@@ -104,41 +105,28 @@ def _print_css():
 
 
 def _xlsx(region, election) -> bytes:
-    import io
-
-    import openpyxl
-    from openpyxl.styles import Font
-
     risk = assessments.region_risk(election, region.code)
     catalogue = risk.grading.catalogue
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "TPS"
-    sheet.append([f"Kerawanan TPS {election.name} - {region.name} ({catalogue.name})"])
-    sheet.append([])
-    sheet.append(["Kode TPS", "Tingkat", "Skor", "Sebab"] + [i.name for i in catalogue.indicators])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for i, code in enumerate(risk.codes):
-        sheet.append([code, scoring.GRADE_NAMES[risk.grades.grades[i]], float(risk.grades.scores[i]),
-                      scoring.explain(risk.matrix[i], risk.grading).text()]
-                     + ["ya" if v else "" for v in risk.matrix[i]])
-    sheet.freeze_panes = "B4"
+    book = xlsx.new_book()
+    xlsx.add_table(
+        book, "TPS", title=f"Kerawanan TPS {election.name} - {region.name} ({catalogue.name})",
+        header=["Kode TPS", "Tingkat", "Skor", "Sebab"] + [i.name for i in catalogue.indicators],
+        rows=([code, scoring.GRADE_NAMES[risk.grades.grades[i]], float(risk.grades.scores[i]),
+               scoring.explain(risk.matrix[i], risk.grading).text()]
+              + ["ya" if v else "" for v in risk.matrix[i]] for i, code in enumerate(risk.codes)))
     # As Bawaslu publishes it: per kecamatan, TPS per indicator and per variable.
-    areas = book.create_sheet("Per kecamatan")
-    areas.append(["Kecamatan", "TPS", "Kurang rawan", "Rawan", "Sangat rawan"]
-                 + [i.name for i in catalogue.indicators] + [v.name for v in catalogue.variables])
-    for cell in areas[1]:
-        cell.font = Font(bold=True)
     names = dict(Region.objects.filter(code__startswith=region.code, level=Level.KECAMATAN)
                  .values_list("code", "name"))
-    for a in scoring.summarize(risk.codes, risk.matrix, catalogue, grades=risk.grades.grades):
-        areas.append([names.get(a.code, a.code), a.tps] + [a.grade_counts[g] for g in scoring.GRADES]
-                     + [a.indicator_counts[i.code] for i in catalogue.indicators]
-                     + [a.variable_counts[v.code] for v in catalogue.variables])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    xlsx.add_table(
+        book, "Per kecamatan", title=None,
+        header=["Kecamatan", "TPS", "Kurang rawan", "Rawan", "Sangat rawan"]
+        + [i.name for i in catalogue.indicators] + [v.name for v in catalogue.variables],
+        rows=([names.get(a.code, a.code), a.tps] + [a.grade_counts[g] for g in scoring.GRADES]
+              + [a.indicator_counts[i.code] for i in catalogue.indicators]
+              + [a.variable_counts[v.code] for v in catalogue.variables]
+              for a in scoring.summarize(risk.codes, risk.matrix, catalogue,
+                                         grades=risk.grades.grades)))
+    return xlsx.to_bytes(book)
 
 
 def _level_of(region: Region) -> str:

@@ -2,6 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from siaga import xlsx
 from siaga.regions.models import Level, Region
 from siaga.regions.views import breadcrumb, election_for, map_payload, region_for
 from siaga.risk.scoring import GRADE_NAMES
@@ -89,34 +90,22 @@ def map_data(request):
 @require_GET
 def posts_export(request):
     """The guard posts of plan A for Polres: one row per TPS with its post and personnel."""
-    import io
-
-    import openpyxl
     from django.http import HttpResponse
-    from openpyxl.styles import Font
 
     region = region_for(request)
     election = election_for(request)
     plan = plan_for(election, region, scenario_a(request, region))
     roster = roster_for(plan, region)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Pos"
-    sheet.append([f"Rencana pengamanan TPS {election.name} - {region.name}, pola "
-                  f"{plan.patterns.name}"])
-    sheet.append([])
-    sheet.append(["Pos", "Tingkat", "Pola", "Polri", "Linmas", "Waktu tempuh terjauh (menit)",
-                  "Kode TPS", "Personel di pos"])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for g in plan.groups():
-        for code in g.tps:
-            sheet.append([g.name, GRADE_NAMES[g.grade], g.pattern.label(), g.police, g.linmas,
-                          round(g.max_minutes), code,
-                          "; ".join(p.name for p in roster.assigned.get(g.name, []))])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=(
+    book = xlsx.new_book()
+    xlsx.add_table(
+        book, "Pos",
+        title=f"Rencana pengamanan TPS {election.name} - {region.name}, pola {plan.patterns.name}",
+        header=["Pos", "Tingkat", "Pola", "Polri", "Linmas", "Waktu tempuh terjauh (menit)",
+                "Kode TPS", "Personel di pos"],
+        rows=([g.name, GRADE_NAMES[g.grade], g.pattern.label(), g.police, g.linmas,
+               round(g.max_minutes), code, "; ".join(p.name for p in roster.assigned.get(g.name, []))]
+              for g in plan.groups() for code in g.tps))
+    response = HttpResponse(xlsx.to_bytes(book), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="pos-pengamanan-{region.code}.xlsx"'
     return response

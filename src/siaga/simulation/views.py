@@ -1,5 +1,3 @@
-import io
-
 from django import forms
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from siaga import xlsx
 from siaga.accounts.scope import profile_of, region_or_404, require, visible_regions
 from siaga.regions.models import TPS, Election, Level
 from siaga.simulation import findings, runs
@@ -207,34 +206,23 @@ def run_export(request, pk: int, fmt: str):
 
 
 def _xlsx(run, context) -> bytes:
-    import openpyxl
-    from openpyxl.styles import Font
-
     data, codes = context["data"], context["codes"]
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "TPS"
-    sheet.append([f"Simulasi #{run.pk}: {run.region.name}, {run.election.name}, "
-                  f"{run.replications} ulangan, {run.settings_text()}"])
-    sheet.append([])
-    header = ["Kode TPS", "DPT", "Bilik", "Meja", "Pemungutan selesai", "Penghitungan selesai (rata-rata)",
-              "Penghitungan selesai (p10)", "Penghitungan selesai (p90)", "Antrean terpanjang",
-              "Tunggu rata-rata (menit)", "Tunggu p95 (menit)", "Jam tugas KPPS",
-              "Peluang lewat 24.00", "Peluang lewat batas"]
-    sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for i, code in enumerate(codes):
-        sheet.append([code, int(data["dpt"][i]), int(data["booths"][i]), int(data["desks"][i]),
-                      findings.clock(float(data["voting_close"][i])),
-                      findings.clock(float(data["counting_end_mean"][i])),
-                      findings.clock(float(data["counting_end_p10"][i])),
-                      findings.clock(float(data["counting_end_p90"][i])),
-                      round(float(data["longest_queue"][i]), 1), round(float(data["mean_wait"][i]), 1),
-                      round(float(data["p95_wait"][i]), 1), round(float(data["duty_hours_mean"][i]), 1),
-                      round(float(data["p_after_midnight"][i]), 3),
-                      round(float(data["p_after_deadline"][i]), 3)])
-    sheet.freeze_panes = "B4"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    book = xlsx.new_book()
+    xlsx.add_table(
+        book, "TPS",
+        title=f"Simulasi #{run.pk}: {run.region.name}, {run.election.name}, "
+              f"{run.replications} ulangan, {run.settings_text()}",
+        header=["Kode TPS", "DPT", "Bilik", "Meja", "Pemungutan selesai",
+                "Penghitungan selesai (rata-rata)", "Penghitungan selesai (p10)",
+                "Penghitungan selesai (p90)", "Antrean terpanjang", "Tunggu rata-rata (menit)",
+                "Tunggu p95 (menit)", "Jam tugas KPPS", "Peluang lewat 24.00", "Peluang lewat batas"],
+        rows=([code, int(data["dpt"][i]), int(data["booths"][i]), int(data["desks"][i]),
+               findings.clock(float(data["voting_close"][i])),
+               findings.clock(float(data["counting_end_mean"][i])),
+               findings.clock(float(data["counting_end_p10"][i])),
+               findings.clock(float(data["counting_end_p90"][i])),
+               round(float(data["longest_queue"][i]), 1), round(float(data["mean_wait"][i]), 1),
+               round(float(data["p95_wait"][i]), 1), round(float(data["duty_hours_mean"][i]), 1),
+               round(float(data["p_after_midnight"][i]), 3),
+               round(float(data["p_after_deadline"][i]), 3)] for i, code in enumerate(codes)))
+    return xlsx.to_bytes(book)
