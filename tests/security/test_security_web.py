@@ -62,6 +62,8 @@ def test_the_map_names_each_tps_post(login, pemilu):
     whys = {f["properties"]["code"]: f["properties"]["why"] for f in data["tps"]["features"]}
     assert len(whys) == data["tps_count"] == 387
     assert all(why.startswith(code[:8] + "/P") for code, why in whys.items())
+    posts = [f for f in data["tps"]["features"] if f["properties"]["post"]]
+    assert len(posts) == len({f["properties"]["why"] for f in data["tps"]["features"]})
 
 
 def test_a_kecamatan_is_planned_as_part_of_its_regency(login):

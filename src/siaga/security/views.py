@@ -83,7 +83,8 @@ def map_data(request):
     post_of = {}
     for g in plan.groups():
         for code in g.tps:
-            post_of[code] = {"grade": g.grade, "why": f"{g.name} ({g.pattern.label()})"}
+            post_of[code] = {"grade": g.grade, "why": f"{g.name} ({g.pattern.label()})",
+                             "post": code == g.post}
     return JsonResponse(map_payload(request, region, election, lambda code: post_of.get(code, {})))
 
 

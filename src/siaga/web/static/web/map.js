@@ -33,7 +33,9 @@
       }).addTo(map);
       var points = L.geoJSON(data.tps, {
         pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, { radius: 4, weight: 1, color: "#fff",
+          // A guard post stands at one TPS of its group: drawn larger, ringed in black.
+          var post = f.properties.post === true;
+          return L.circleMarker(latlng, { radius: post ? 7 : 4, weight: post ? 2 : 1, color: post ? "#111" : "#fff",
             fillColor: colorOf(f.properties), fillOpacity: 0.9 });
         },
         onEachFeature: function (f, layer) {
