@@ -863,6 +863,17 @@ def _arrival_profiles(v) -> np.ndarray:
     return rows
 
 
+def checked_inputs(tps: TPSInputs, params: Params, replications: int) -> dict[str, np.ndarray]:
+    """resolve_inputs, after refusing (SimulationInputError listing every problem) what
+    neither engine may run: both engines start here, so they refuse the same things."""
+    problems = check_inputs(tps, params)
+    if replications < 1:
+        problems.append(f"replications must be at least 1 (got {replications})")
+    if problems:
+        raise SimulationInputError(problems)
+    return resolve_inputs(tps, params)
+
+
 def resolve_inputs(tps: TPSInputs, params: Params) -> dict[str, np.ndarray]:
     """Every per-TPS array filled in from the defaults, in the types the engines use."""
     v, c = params.voting, params.counting
@@ -910,12 +921,7 @@ def simulate(tps: TPSInputs, params: Params | None = None, replications: int = 1
     results on any machine and number of threads.
     """
     params = params or Params()
-    problems = check_inputs(tps, params)
-    if replications < 1:
-        problems.append(f"replications must be at least 1 (got {replications})")
-    if problems:
-        raise SimulationInputError(problems)
-    x = resolve_inputs(tps, params)
+    x = checked_inputs(tps, params, replications)
     v, c = params.voting, params.counting
     m = len(x["dpt"])
 

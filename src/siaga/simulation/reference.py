@@ -12,13 +12,11 @@ import math
 import numpy as np
 import simpy
 
-from siaga.simulation.engine import Results, resolve_inputs
+from siaga.simulation.engine import Results, checked_inputs
 from siaga.simulation.params import (
     Params,
     ServiceTime,
-    SimulationInputError,
     TPSInputs,
-    check_inputs,
 )
 
 
@@ -193,12 +191,7 @@ def simulate(tps: TPSInputs, params: Params | None = None, replications: int = 1
     reproducible, but not the engine's stream (the two agree in distribution only).
     """
     params = params or Params()
-    problems = check_inputs(tps, params)
-    if replications < 1:
-        problems.append(f"replications must be at least 1 (got {replications})")
-    if problems:
-        raise SimulationInputError(problems)
-    x = resolve_inputs(tps, params)
+    x = checked_inputs(tps, params, replications)
     m = len(x["dpt"])
     fields = {
         "voters": np.int32,
