@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 
 from siaga.accounts.audit import acting_as
 from siaga.accounts.models import Agency, Profile, Role
+from siaga.logistics.demo import load_demo_logistics
 from siaga.regions.demo import load_demo
 from siaga.regions.models import TPS, Election, Level, Region
 
@@ -19,7 +20,7 @@ OUTSIDE_TPS = "62.01.01.2001-001"
 def django_db_setup(django_db_setup, django_db_blocker):
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), acting_as(label="test setup"), fast:
-        load_demo()
+        load_demo_logistics(load_demo()["pemilu"])
         kobar = Region.objects.get(code="62.01")
         kec = Region.objects.create(code="62.01.01", name="Kecamatan Uji (sintetis)",
                                     level=Level.KECAMATAN, parent=kobar, timezone="WIB",

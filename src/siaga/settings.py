@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "siaga.simulation",
     "siaga.risk",
     "siaga.security",
+    "siaga.logistics",
     "siaga.web",
 ]
 

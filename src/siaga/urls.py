@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("siaga.simulation.urls")),
     path("", include("siaga.risk.urls")),
     path("", include("siaga.security.urls")),
+    path("", include("siaga.logistics.urls")),
 ]

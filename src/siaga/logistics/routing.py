@@ -915,15 +915,16 @@ def _explain_late(leg, vehicles, matrices, stop, index, visit, route, trip, posi
 # --- network --------------------------------------------------------------------------------------
 
 def plan_network(network: Network, *, seconds_per_leg: float = 5.0, no_improvement: int = 1_000,
-                 seed: int = 0) -> NetworkPlan:
+                 seed: int = 0, progress=lambda share: None) -> NetworkPlan:
     """Plan every leg top-down. A leg whose depot is a stop of an earlier leg starts loading
     only when that stop has been unloaded; late or unserved goods upstream are named as the
-    reason downstream."""
+    reason downstream. `progress(share done)` is called before each leg."""
     done_at: dict[str, int] = {}
     late_by: dict[str, int] = {}
     unserved: set[str] = set()
     plans = []
-    for leg in network.legs:
+    for number, leg in enumerate(network.legs, start=1):
+        progress((number - 1) / len(network.legs))
         depot = leg.depot.code
         if depot in unserved:
             misses = tuple(Miss(s.code, "upstream_unserved", {"code": s.code, "upstream": depot},
