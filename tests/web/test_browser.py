@@ -158,3 +158,34 @@ def test_assessing_a_tps_shows_its_grade_and_changes_the_kecamatan_summary(brows
     page.wait_for_selector("#map[data-loaded]")
     page.screenshot(path=SHOTS / "kerawanan-desa.png", full_page=True)
     assert errors == []
+
+
+def test_a_distribution_plan_then_a_receipt_with_a_swapped_dapil_raises_an_alert(browser, server):
+    url = server[0]
+    page, errors = signed_in(browser, server, "koordinator")
+    page.goto(url + "/logistik/rencana/?wilayah=62.13&pemilu=pemilu-2024")
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_selector("#misses", timeout=120_000)  # the worker planned it; htmx reloaded
+    assert page.inner_text("#late-count") == "0" and page.inner_text("#unserved-count") == "0"
+    page.wait_for_selector("#plan-map[data-loaded]")
+    page.screenshot(path=SHOTS / "logistics-plan.png", full_page=True)
+    page.goto(url + "/logistik/papan/?wilayah=62.13&pemilu=pemilu-2024")
+    page.click("#sync")
+    assert page.locator("#board tbody tr").count() == 10
+
+    phone, phone_errors = signed_in(browser, server, "petugas", width=390)
+    phone.goto(url + "/logistik/papan/")
+    code = "62.13.01.1012-001"  # a TPS in the field officer's kecamatan (Dusun Timur)
+    phone.fill("#find-form input[name=kode]", code)
+    phone.click("#find-form button[type=submit]")
+    phone.wait_for_selector("#receipt-form")
+    phone.fill(f"input[name='dapil-{code}|DPRD_KAB']", "BARTIM-3")
+    phone.click("#receipt-form button[type=submit]")
+    alert = phone.wait_for_selector("#alerts .alert-wrong_dapil")
+    assert "BARTIM-3" in alert.inner_text() and "BARTIM-1" in alert.inner_text()
+    phone.screenshot(path=SHOTS / "logistics-receipt-phone.png", full_page=True)
+
+    page.goto(url + "/logistik/papan/?wilayah=62.13&pemilu=pemilu-2024")
+    assert page.inner_text("#board tfoot th:last-child") == "1"
+    assert page.locator("#alerts .alert-wrong_dapil").count() == 1
+    assert errors == [] and phone_errors == []

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siaga.regions.models import Election, Region
 
@@ -223,7 +224,7 @@ class Alert(models.Model):
     arrived (or a coordinator closes it with a note)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("problem", "open")
         REQUESTED = "requested", _("replacement requested")
         FULFILLED = "fulfilled", _("replacement received")
         CLOSED = "closed", _("closed")

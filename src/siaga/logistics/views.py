@@ -180,7 +180,9 @@ def fleet_view(request):
     upload = StockUpload(prefix="s")
     stock_problems = []
     if request.method == "POST":
-        require(request.user, "write_registry", regency.code)
+        # A PPK or PPS registers its own vehicles; the warehouse's stock is the regency's.
+        require(request.user, "write_registry",
+                regency.code if "s-file" in request.FILES else region.code)
         if "s-file" in request.FILES:
             upload = StockUpload(request.POST, request.FILES, prefix="s")
             if upload.is_valid():
@@ -384,11 +386,14 @@ def plan_map(request, pk: int):
                          "routes": {"type": "FeatureCollection", "features": lines}})
 
 
-def _route_rows(plan: DistributionPlan):
-    """One row per stop of every trip, in route order (route sheets and the XLSX)."""
+def _route_rows(plan: DistributionPlan, depot: str = ""):
+    """One row per stop of every trip, in route order (route sheets and the XLSX); only the
+    legs leaving `depot` when given (a PPK prints its own sheets)."""
     sites = plan.result["sites"]
     deadlines = plan.result["deadlines"]
     for leg in plan.result["legs"]:
+        if depot and leg["depot"] != depot:
+            continue
         for r in leg["routes"]:
             for number, t in enumerate(r["trips"], start=1):
                 for position, v in enumerate(t["visits"], start=1):
@@ -409,8 +414,9 @@ def plan_export(request, pk: int, fmt: str):
     plan = _plan_or_404(request, pk)
     if plan.status != plan.Status.DONE:
         raise Http404(pk)
-    name = f"rencana-distribusi-{plan.pk}"
-    rows = list(_route_rows(plan))
+    depot = request.GET.get("depot", "").strip()
+    name = f"rencana-distribusi-{plan.pk}" + (f"-{depot}" if depot else "")
+    rows = list(_route_rows(plan, depot))
     if fmt == "xlsx":
         book = xlsx.new_book()
         xlsx.add_table(
