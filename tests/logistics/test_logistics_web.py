@@ -3,6 +3,7 @@ distribution plans with scenarios, shipments, receipts and alerts."""
 
 import io
 import math
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -306,3 +307,52 @@ def test_the_board_counts_tps_received_checked_and_open_problems_per_kecamatan(
     assert total.tps == TPS.objects.filter(election=pemilu, code__startswith="62.13").count()
     page = login("uji-viewer").get("/logistik/papan/?wilayah=62.13&pemilu=pemilu-2024").content
     assert b'id="board"' in page and b"BARTIM-2" in page
+
+
+def travel_file(rows) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["dari", "ke", "menit", "km", "moda"])
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload_travel(client, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "waktu-tempuh.xlsx"
+    return client.post("/logistik/armada/?wilayah=62.13&pemilu=pemilu-2024", {"t-file": upload})
+
+
+def test_a_travel_time_file_with_an_unknown_tps_code_writes_nothing(login):
+    from siaga.logistics.models import TravelTime
+
+    page = upload_travel(login("uji-coordinator"), travel_file([
+        ["62.13", "62.13.05", 240, 60, "truck"],
+        ["62.13.05", "62.13.05.9999-001", 30, None, ""],
+        ["62.13", "62.13.02", 0, None, "kapal terbang"]])).content.decode()
+    assert 'id="travel-problems"' in page
+    assert "62.13.05.9999-001" in page  # row 3: no such TPS
+    assert "<td>4</td><td>minutes</td>" in page and "<td>4</td><td>mode</td>" in page
+    assert not TravelTime.objects.exists()
+
+
+def test_a_known_travel_time_replaces_the_estimate_from_coordinates(login, pemilu):
+    from siaga.logistics import routing
+
+    response = upload_travel(login("uji-coordinator"),
+                             travel_file([["62.13", "62.13.05", 25, 21.5, "truck"]]))
+    assert response.status_code == 302
+    regency = Region.objects.get(code="62.13")
+    network = registry.build_network(pemilu, regency,
+                                     registry.default_timing(pemilu, regency.zoneinfo))
+    warehouse_leg = network.legs[0]
+    minutes, km = routing.travel_matrices(warehouse_leg)["truck"]
+    at = [s.code for s in warehouse_leg.stops].index("62.13.05") + 1
+    estimate = routing.travel_matrices(replace(warehouse_leg, matrices=()))["truck"][0][0, at]
+    assert estimate > 25
+    # Both ways when only one is given. (A time longer than a path through other sites would
+    # be bypassed: travel follows the shortest path.)
+    assert minutes[0, at] == minutes[at, 0] == 25
+    assert km[0, at] == 21.5

@@ -96,6 +96,24 @@ class Stock(models.Model):
         verbose_name_plural = _("stock")
 
 
+class TravelTime(models.Model):
+    """A known travel time between two sites (codes of the regency, a kecamatan, a desa or a
+    TPS), replacing the estimate from coordinates; the same both ways unless the other way is
+    given too. `mode` empty: every mode."""
+
+    election = models.ForeignKey(Election, models.CASCADE)
+    origin = models.CharField(_("from"), max_length=17)
+    destination = models.CharField(_("to"), max_length=17)
+    mode = models.CharField(_("mode"), max_length=10, choices=Vehicle.Mode.choices, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes"))
+    km = models.FloatField(_("km"), null=True, blank=True)
+
+    class Meta:
+        unique_together = [("election", "origin", "destination", "mode")]
+        verbose_name = _("travel time")
+        verbose_name_plural = _("travel times")
+
+
 class DistributionPlan(models.Model):
     """One run of the routing core over the whole network, possibly under a scenario."""
 

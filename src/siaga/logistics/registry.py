@@ -7,10 +7,10 @@ database and builds the pure cores' dataclasses. Nothing here decides anything.
 import datetime
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from siaga.logistics import needs, routing
-from siaga.logistics.models import Vehicle, Warehouse
+from siaga.logistics.models import TravelTime, Vehicle, Warehouse
 from siaga.regions.models import TPS, Contest, Dapil, Election, Level, Region
 
 # Election.items_per_tps may name items in Indonesian (as the demo and KPU's tables do).
@@ -145,6 +145,8 @@ def build_network(election: Election, regency: Region, timing: Timing,
     fleet: dict[str, list[routing.Vehicle]] = defaultdict(list)
     for v in Vehicle.objects.filter(election=election, depot__code__startswith=regency.code):
         fleet[v.depot_code].append(v.as_core(timing))
+    known = [(t.origin, t.destination, t.mode, t.minutes, t.km) for t in
+             TravelTime.objects.filter(election=election, origin__startswith=regency.code)]
     release = timing.minutes(timing.release)
     deadline = {Level.KECAMATAN: timing.minutes(timing.ppk_deadline),
                 Level.DESA: timing.minutes(timing.pps_deadline),
@@ -188,4 +190,20 @@ def build_network(election: Election, regency: Region, timing: Timing,
                                       LOADING_MINUTES[Level.DESA]),
                                 tuple(tps_stop(n.tps) for n in nd.per_tps if n.village == d),
                                 tuple(fleet[d])))
-    return routing.Network(tuple(legs))
+    return routing.Network(tuple(with_travel_times(leg, known) for leg in legs))
+
+
+def with_travel_times(leg: routing.Leg, known) -> routing.Leg:
+    """Known times between two sites of the leg, each pair as its own small matrix so the
+    other pairs keep their estimates; the same both ways unless both ways are given."""
+    codes = {leg.depot.code} | {s.code for s in leg.stops}
+    given = {(a, b, mode): (minutes, km) for a, b, mode, minutes, km in known
+             if a in codes and b in codes}
+    matrices = []
+    for (a, b, mode), (minutes, km) in sorted(given.items()):
+        back, back_km = given.get((b, a, mode), (minutes, km))
+        matrices.append(routing.TravelMatrix(
+            (a, b), ((0, minutes), (back, 0)),
+            ((0, km), (back_km, 0)) if km is not None and back_km is not None else None,
+            frozenset({mode}) if mode else None))
+    return replace(leg, matrices=(*leg.matrices, *matrices)) if matrices else leg

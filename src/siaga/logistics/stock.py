@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from siaga.logistics import needs
-from siaga.logistics.models import Stock, Warehouse
-from siaga.regions.models import Election, Region
+from siaga.logistics.models import Stock, TravelTime, Vehicle, Warehouse
+from siaga.regions.models import TPS, Election, Region
 
 COLUMNS = ("item", "contest", "dapil", "quantity")
 HEADER_ALIASES = {"barang": "item", "jenis": "contest", "jenis surat suara": "contest",
@@ -20,51 +20,74 @@ def lines_of(election: Election, regency: Region) -> list[Stock]:
     return list(Stock.objects.filter(warehouse__election=election, warehouse__region=regency))
 
 
-def import_xlsx(election: Election, regency: Region, content: bytes) -> tuple[int, list[dict]]:
-    """(lines written, problems). Problems are {row, column, reason} in the active language;
-    when there is any, nothing is written."""
+def read_table(content: bytes, aliases: dict[str, str], required: tuple[str, ...]
+               ) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """The rows of the first sheet under its header row as (row number, {column: value}),
+    blank rows skipped; or problems ({row, column, reason}) when the file or header is wrong."""
     from openpyxl import load_workbook
 
-    warehouse = Warehouse.objects.filter(election=election, region=regency).first()
-    if warehouse is None:
-        return 0, [{"row": 0, "column": "", "reason": _("This regency has no warehouse yet.")}]
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
-        return 0, [{"row": 0, "column": "", "reason": _("The file cannot be read as XLSX (%(e)s).")
-                    % {"e": str(exc) or type(exc).__name__}}]
-    problems, parsed = [], {}
+        return [], [{"row": 0, "column": "", "reason": _("The file cannot be read as XLSX (%(e)s).")
+                     % {"e": str(exc) or type(exc).__name__}}]
+
+    def names(row):
+        return [str(c or "").strip().lower() for c in row]
+
     header_at = next((i for i, r in enumerate(rows)
-                      if sum(str(c or "").strip().lower() in HEADER_ALIASES for c in r) >= 3), None)
+                      if sum(n in aliases for n in names(r)) >= len(required)), None)
     if header_at is None:
-        return 0, [{"row": 1, "column": "", "reason": _(
-            "No header row with the columns item (barang), contest (jenis), dapil, quantity (jumlah).")}]
-    columns = {HEADER_ALIASES[str(c).strip().lower()]: i for i, c in enumerate(rows[header_at])
-               if str(c or "").strip().lower() in HEADER_ALIASES}
-    for missing in set(COLUMNS) - set(columns):
-        problems.append({"row": header_at + 1, "column": missing,
-                         "reason": _("Column '%(c)s' is missing.") % {"c": missing}})
+        return [], [{"row": 1, "column": "", "reason": _("No header row with the columns %(c)s.")
+                     % {"c": ", ".join(required)}}]
+    columns = {aliases[n]: i for i, n in enumerate(names(rows[header_at])) if n in aliases}
+    problems = [{"row": header_at + 1, "column": c, "reason": _("Column '%(c)s' is missing.")
+                 % {"c": c}} for c in required if c not in columns]
+    table = []
+    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        value = {c: row[i] if i < len(row) else None for c, i in columns.items()}
+        if not all(v in (None, "") for v in value.values()):
+            table.append((number, value))
+    return table, problems
+
+
+def whole_number(value, number: int, column: str, problems: list, *, minimum: int = 0):
+    """The cell as an int ≥ minimum, or None with the problem recorded."""
+    try:
+        result = int(value)
+        if result != float(value):
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.append({"row": number, "column": column,
+                         "reason": _("'%(v)s' is not a whole number.") % {"v": value}})
+        return None
+    if result < minimum:
+        problems.append({"row": number, "column": column, "reason": (
+            _("Stock cannot be negative (%(q)s).") if column == "quantity"
+            else _("'%(v)s' must be at least %(min)s.")) % {"q": result, "v": result,
+                                                            "min": minimum}})
+        return None
+    return result
+
+
+def import_xlsx(election: Election, regency: Region, content: bytes) -> tuple[int, list[dict]]:
+    """(lines written, problems). Problems are {row, column, reason} in the active language;
+    when there is any, nothing is written."""
+    warehouse = Warehouse.objects.filter(election=election, region=regency).first()
+    if warehouse is None:
+        return 0, [{"row": 0, "column": "", "reason": _("This regency has no warehouse yet.")}]
+    table, problems = read_table(content, HEADER_ALIASES, COLUMNS)
     if problems:
         return 0, problems
     known = set(needs.DEFAULT_ITEMS) | {needs.BALLOT}
-    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        value = {c: row[i] if i < len(row) else None for c, i in columns.items()}
-        if all(v in (None, "") for v in value.values()):
-            continue
+    parsed = {}
+    for number, value in table:
         item = str(value["item"] or "").strip()
         if item not in known:
             problems.append({"row": number, "column": "item", "reason": _(
                 "Unknown item '%(item)s' (e.g. ballot, ballot_box, booth, ink).") % {"item": item}})
-        try:
-            quantity = int(value["quantity"])
-            if quantity < 0:
-                problems.append({"row": number, "column": "quantity", "reason": _(
-                    "Stock cannot be negative (%(q)s).") % {"q": quantity}})
-        except (TypeError, ValueError):
-            problems.append({"row": number, "column": "quantity", "reason": _(
-                "'%(v)s' is not a whole number.") % {"v": value["quantity"]}})
-            continue
+        quantity = whole_number(value["quantity"], number, "quantity", problems)
         key = (item, str(value["contest"] or "").strip(), str(value["dapil"] or "").strip())
         if key in parsed:
             problems.append({"row": number, "column": "item", "reason": _(
@@ -79,6 +102,58 @@ def import_xlsx(election: Election, regency: Region, content: bytes) -> tuple[in
                 warehouse=warehouse, item=item, contest=contest, dapil=dapil)
             line.quantity = quantity
             line.save()  # one by one: each change is audited
+    return len(parsed), []
+
+
+TRAVEL_ALIASES = {"dari": "origin", "ke": "destination", "menit": "minutes", "km": "km",
+                  "moda": "mode", "from": "origin", "to": "destination", "minutes": "minutes",
+                  "mode": "mode"}
+
+
+def import_travel_times(election: Election, regency: Region, content: bytes
+                        ) -> tuple[int, list[dict]]:
+    """Known travel times (from, to, minutes[, km][, mode]) between sites of the regency: every
+    code must be the regency, one of its kecamatan or desa, or one of its TPS."""
+    table, problems = read_table(content, TRAVEL_ALIASES, ("origin", "destination", "minutes"))
+    if problems:
+        return 0, problems
+    sites = set(Region.objects.within(regency).values_list("code", flat=True)) | set(
+        TPS.objects.filter(election=election, code__startswith=regency.code)
+        .values_list("code", flat=True))
+    modes = {m for m, _label in Vehicle.Mode.choices}
+    parsed = {}
+    for number, value in table:
+        codes = {}
+        for column in ("origin", "destination"):
+            codes[column] = str(value[column] or "").strip()
+            if codes[column] not in sites:
+                problems.append({"row": number, "column": column, "reason": _(
+                    "Unknown code '%(code)s': not the regency, nor one of its kecamatan, desa "
+                    "or TPS.") % {"code": codes[column]}})
+        minutes = whole_number(value["minutes"], number, "minutes", problems, minimum=1)
+        km = value.get("km")
+        if km not in (None, ""):
+            try:
+                km = float(km)
+                if km < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                problems.append({"row": number, "column": "km", "reason": _(
+                    "'%(v)s' is not a distance in km.") % {"v": km}})
+        else:
+            km = None
+        mode = str(value.get("mode") or "").strip().lower()
+        if mode and mode not in modes:
+            problems.append({"row": number, "column": "mode", "reason": _(
+                "Unknown mode '%(m)s' (truck, pickup, boat, motorbike, foot).") % {"m": mode}})
+        parsed[(codes["origin"], codes["destination"], mode)] = (minutes, km)
+    if problems:
+        return 0, problems
+    with transaction.atomic():
+        for (origin, destination, mode), (minutes, km) in parsed.items():
+            TravelTime.objects.update_or_create(
+                election=election, origin=origin, destination=destination, mode=mode,
+                defaults={"minutes": minutes, "km": km})
     return len(parsed), []
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from siaga import xlsx
 from siaga.accounts.scope import profile_of, require, scope_code
 from siaga.logistics import charts, needs, plans, registry, shipments, stock
-from siaga.logistics.models import Alert, DistributionPlan, Shipment, Vehicle
+from siaga.logistics.models import Alert, DistributionPlan, Shipment, TravelTime, Vehicle
 from siaga.logistics.tasks import run_plan
 from siaga.regions.models import Level, Region
 from siaga.regions.views import breadcrumb, election_for, region_for
@@ -165,8 +165,15 @@ class VehicleForm(forms.ModelForm):
         return depot
 
 
-class StockUpload(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Stock file (XLSX: item, contest, dapil, quantity)"))
+class Upload(forms.Form):
+    file = forms.FileField(label=gettext_lazy("XLSX file"))
+
+
+# The fleet page's two imports: prefix → (importer, message when saved).
+IMPORTS = {
+    "s": (stock.import_xlsx, gettext_lazy("%(n)s stock lines saved.")),
+    "t": (stock.import_travel_times, gettext_lazy("%(n)s travel times saved.")),
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,19 +184,20 @@ def fleet_view(request):
         raise Http404(_("Choose a regency, a kecamatan or a desa."))
     profile = profile_of(request.user)
     form = VehicleForm(request.POST or None, user=request.user, prefix="v")
-    upload = StockUpload(prefix="s")
-    stock_problems = []
+    uploads = {prefix: Upload(prefix=prefix) for prefix in IMPORTS}
+    problems = {prefix: [] for prefix in IMPORTS}
+    importing = next((p for p in IMPORTS if f"{p}-file" in request.FILES), None)
     if request.method == "POST":
-        # A PPK or PPS registers its own vehicles; the warehouse's stock is the regency's.
-        require(request.user, "write_registry",
-                regency.code if "s-file" in request.FILES else region.code)
-        if "s-file" in request.FILES:
-            upload = StockUpload(request.POST, request.FILES, prefix="s")
+        # A PPK or PPS registers its own vehicles; stock and travel times are the regency's.
+        require(request.user, "write_registry", regency.code if importing else region.code)
+        if importing:
+            upload = uploads[importing] = Upload(request.POST, request.FILES, prefix=importing)
             if upload.is_valid():
-                written, stock_problems = stock.import_xlsx(election, regency,
-                                                            upload.cleaned_data["file"].read())
-                if not stock_problems:
-                    messages.success(request, _("%(n)s stock lines saved.") % {"n": written})
+                importer, saved = IMPORTS[importing]
+                written, problems[importing] = importer(election, regency,
+                                                        upload.cleaned_data["file"].read())
+                if not problems[importing]:
+                    messages.success(request, saved % {"n": written})
                     return redirect(request.get_full_path())
         elif form.is_valid():
             vehicle = form.save(commit=False)
@@ -201,7 +209,11 @@ def fleet_view(request):
                 .select_related("depot"))
     return render(request, "logistics/fleet.html", {
         "region": region, "election": election, "breadcrumb": breadcrumb(request, region),
-        "vehicles": vehicles, "form": form, "upload": upload, "stock_problems": stock_problems,
+        "vehicles": vehicles, "form": form, "stock_upload": uploads["s"],
+        "travel_upload": uploads["t"], "stock_problems": problems["s"],
+        "travel_problems": problems["t"],
+        "travel_times": TravelTime.objects.filter(election=election,
+                                                  origin__startswith=region.code)[:200],
         "warehouse": registry.warehouse_of(election, regency),
         "may_write": profile.may("write_registry"),
         "stock_lines": stock.lines_of(election, regency)})
