@@ -225,3 +225,7 @@ def create_tps(request, new: TPSNew, election: str | None = None):
         raise HttpError(409, f"TPS {tps.code} already exists") from None
     return 201, tps
 
+
+from siaga.operations.api import router as operations_router  # noqa: E402 - after `api` exists
+
+api.add_router("/", operations_router)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "siaga.risk",
     "siaga.security",
     "siaga.logistics",
+    "siaga.operations",
     "siaga.web",
 ]
 
@@ -197,6 +198,12 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# SMS/WhatsApp gateways sign their webhook calls with this shared secret (HMAC-SHA256);
+# without it the webhook refuses every call.
+SIAGA_SMS_SECRET = env_str("SIAGA_SMS_SECRET")
+# The bare one-row-insert endpoint that bench/field_reports.py compares against; off in use.
+SIAGA_BENCH_ENDPOINTS = env_bool("SIAGA_BENCH_ENDPOINTS", False)
 
 # Map tiles are optional: without a URL the map still shows boundaries and TPS points offline.
 SIAGA_TILE_URL = env_str("SIAGA_TILE_URL")

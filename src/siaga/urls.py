@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("siaga.risk.urls")),
     path("", include("siaga.security.urls")),
     path("", include("siaga.logistics.urls")),
+    path("", include("siaga.operations.urls")),
 ]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from siaga.operations import views
+
+urlpatterns = [
+    path("lapangan/", views.field_form, name="field_form"),
+    path("lapangan/sw.js", views.service_worker, name="field_sw"),
+    path("operasi/", views.live_board, name="live_board"),
+    path("operasi/isi/", views.live_board_body, name="live_board_body"),
+    path("operasi/kejadian/", views.incident_list, name="incident_list"),
+    path("operasi/kejadian/<int:pk>/", views.incident_update, name="incident_update"),
+]
