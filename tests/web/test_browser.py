@@ -189,3 +189,32 @@ def test_a_distribution_plan_then_a_receipt_with_a_swapped_dapil_raises_an_alert
     assert page.inner_text("#board tfoot th:last-child") == "1"
     assert page.locator("#alerts .alert-wrong_dapil").count() == 1
     assert errors == [] and phone_errors == []
+
+
+def test_a_field_officer_reports_offline_then_online_and_the_board_updates(browser, server):
+    from playwright.sync_api import expect
+
+    url = server[0]
+    board, errors = signed_in(browser, server, "koordinator")
+    board.goto(url + "/operasi/?wilayah=62.13&pemilu=pemilu-2024")
+    assert board.inner_text("#reporting") == "0/387"
+
+    phone, phone_errors = signed_in(browser, server, "petugas", width=390)
+    phone.goto(url + "/lapangan/?pemilu=pemilu-2024")
+    phone.context.set_offline(True)
+    phone.fill("#report-form input[name=tps]", "62.13.01.1012-001")
+    phone.select_option("#report-form select[name=kind]", "BUKA")
+    phone.fill("#report-form input[name=time]", "07.05")
+    phone.click("#report-form button[type=submit]")
+    assert phone.inner_text("#queue-count") == "1"  # waiting on the phone, no signal
+    phone.screenshot(path=SHOTS / "field-offline.png", full_page=True)
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-count")).to_have_text("0", timeout=30_000)
+    assert "62.13.01.1012-001" in phone.inner_text("#sent")
+    phone.screenshot(path=SHOTS / "field-sent.png", full_page=True)
+
+    # The board polls every 15 s: it shows the report without a reload.
+    expect(board.locator("#reporting")).to_have_text("1/387", timeout=40_000)
+    board.screenshot(path=SHOTS / "polling-day-board.png", full_page=True)
+    # Service-worker registration or a fetch while offline must not raise page errors.
+    assert errors == [] and [e for e in phone_errors if "INTERNET_DISCONNECTED" not in e] == []

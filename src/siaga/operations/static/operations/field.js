@@ -41,11 +41,15 @@
     if (!queue.length) { render(); return; }
     flushing = true;
     var item = queue[0];
+    // A request that hangs on a dying signal must not block the queue: give up after 20 s.
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 20000);
     fetch(endpoint, {
-      method: "POST", credentials: "same-origin",
+      method: "POST", credentials: "same-origin", signal: abort.signal,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify(item)
     }).then(function (r) {
+      clearTimeout(timer);
       return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
     }).then(function (res) {
       var rest = load(KEY).filter(function (q) { return q.client_id !== item.client_id; });
@@ -62,6 +66,7 @@
       render();
       flush();
     }).catch(function () {
+      clearTimeout(timer);
       flushing = false;  // no signal (or the server is down): keep the queue, try later
       render();
     });
