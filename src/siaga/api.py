@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from siaga.accounts import audit
 from siaga.accounts.models import ApiToken
 from siaga.accounts.scope import (
     region_or_404,
@@ -22,16 +23,31 @@ from siaga.accounts.scope import (
 from siaga.regions import codes
 from siaga.regions.models import TPS, Election
 from siaga.regions.views import TPSForm
+from siaga.shortcache import ShortCache
+
+
+# A device sends many reports a minute: its token is looked up once a minute per process
+# (a revoked token or deactivated user stops working within that minute).
+TOKENS = ShortCache(seconds=60)
 
 
 class DeviceToken(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.objects.select_related("user__profile__region").filter(
+        user = TOKENS.get(ApiToken.hash(token), lambda: self._load(token))
+        if user is None:
+            return None
+        request.user = user
+        audit.set_actor(user)
+        return user
+
+    @staticmethod
+    def _load(token):
+        found = ApiToken.objects.select_related(
+            "user__profile__region", "user__profile__agency").filter(
             digest=ApiToken.hash(token), user__is_active=True).first()
         if found is None:
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
         return found.user
 
 

@@ -129,7 +129,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("SIAGA_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'siaga.sqlite3'}",
-        conn_max_age=env_int("SIAGA_DB_CONN_MAX_AGE", 0),
+        # Persistent connections (checked before reuse): a new PostgreSQL connection per
+        # request would cost more than most requests do.
+        conn_max_age=env_int("SIAGA_DB_CONN_MAX_AGE", 60), conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

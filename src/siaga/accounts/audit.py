@@ -29,6 +29,12 @@ def acting_as(user=None, label: str | None = None):
         _actor.reset(token)
 
 
+def set_actor(user) -> None:
+    """Within the request's `acting_as` (set before the API knew the user from a device
+    token): attribute the rest of the request to `user`."""
+    _actor.set((user, user.get_username()))
+
+
 def current_actor() -> tuple[object, str]:
     return _actor.get() or (None, "sistem")
 

@@ -118,15 +118,18 @@ class FieldReport(models.Model):
         API = "api", _("API")
         SMS = "sms", "SMS/WhatsApp"
 
-    election = models.ForeignKey(Election, models.CASCADE)
-    tps = models.ForeignKey(TPS, models.CASCADE, related_name="field_reports")
+    # The (election, tps, kind) index serves every lookup; single-column foreign-key indexes
+    # would only slow the busiest insert of polling day.
+    election = models.ForeignKey(Election, models.CASCADE, db_index=False)
+    tps = models.ForeignKey(TPS, models.CASCADE, related_name="field_reports", db_index=False)
     kind = models.CharField(_("checkpoint"), max_length=16, choices=_choices(KIND_LABELS))
     contest = models.CharField(_("contest"), max_length=10, blank=True)
     at = models.DateTimeField(_("time"))
     count = models.PositiveIntegerField(_("count"), null=True, blank=True)
     client_id = models.CharField(max_length=64, unique=True)
     source = models.CharField(_("source"), max_length=4, choices=Source.choices)
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                               db_index=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
@@ -170,3 +173,10 @@ class Incident(models.Model):
         ordering = ["status", "-at"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+
+
+class BenchRow(models.Model):
+    """The bare one-row insert that bench/field_reports.py measures the report endpoint
+    against (only reachable with SIAGA_BENCH_ENDPOINTS=1)."""
+
+    value = models.CharField(max_length=64)

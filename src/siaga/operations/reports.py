@@ -2,11 +2,13 @@
 API, SMS gateway): the parser's `Report` values become rows, with their audit entries."""
 
 import datetime
+import json
 import zoneinfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from siaga.accounts import audit
 from siaga.operations import messages
 from siaga.operations.models import FieldReport, Incident
 from siaga.regions.models import TPS, Election
@@ -50,6 +52,8 @@ def store(election: Election, tps: TPS, report: messages.Report, *, client_id: s
         row = FieldReport(election=election, tps=tps, kind=str(report.kind),
                           contest=str(report.contest or ""), at=moment, count=report.count,
                           client_id=client_id, source=source, sender=user)
+        if connection.vendor == "postgresql":
+            return _insert_once(row)
     try:
         with transaction.atomic():
             row.save()  # audited by signal (operations/apps.py)
@@ -58,5 +62,41 @@ def store(election: Election, tps: TPS, report: messages.Report, *, client_id: s
     return row, True
 
 
-def for_tps(election: Election, tps_code: str):
-    return TPS.objects.select_related("village").get(election=election, code=tps_code)
+# The report and its audit entry in one statement (atomic by itself, one round trip): the
+# endpoint that phones hit hardest on polling day. ON CONFLICT makes a retry a no-op.
+_INSERT = """
+WITH ins AS (
+    INSERT INTO operations_fieldreport
+        (election_id, tps_id, kind, contest, at, count, client_id, source, sender_id, received_at)
+    VALUES (%(election)s, %(tps)s, %(kind)s, %(contest)s, %(at)s, %(count)s, %(client_id)s,
+            %(source)s, %(sender)s, now())
+    ON CONFLICT (client_id) DO NOTHING
+    RETURNING id, received_at
+), audit AS (
+    INSERT INTO accounts_auditentry
+        (at, user_id, actor, action, model, object_key, region_code, before, after)
+    SELECT now(), %(user)s, %(actor)s, 'create', 'operations.FieldReport', %(client_id)s,
+           %(region)s, NULL, %(after)s::jsonb || jsonb_build_object('received_at', ins.received_at)
+    FROM ins
+)
+SELECT id, received_at FROM ins
+"""
+
+
+def _insert_once(row: FieldReport) -> tuple[FieldReport, bool]:
+    user, label = audit.current_actor()
+    after = audit.snapshot(row, exclude=("received_at",))
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, {
+            "election": row.election_id, "tps": row.tps_id, "kind": row.kind,
+            "contest": row.contest, "at": row.at, "count": row.count,
+            "client_id": row.client_id, "source": row.source, "sender": row.sender_id,
+            "user": getattr(user, "pk", None), "actor": label,
+            "region": row.tps.code.split("-")[0], "after": json.dumps(after)})
+        found = cursor.fetchone()
+    if found is None:
+        return FieldReport.objects.select_related("tps__village").get(
+            client_id=row.client_id), False
+    row.pk, row.received_at = found
+    return row, True
+

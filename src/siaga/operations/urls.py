@@ -10,3 +10,10 @@ urlpatterns = [
     path("operasi/kejadian/", views.incident_list, name="incident_list"),
     path("operasi/kejadian/<int:pk>/", views.incident_update, name="incident_update"),
 ]
+urlpatterns += [
+    path("operasi/staf/", views.staff_view, name="staff_list"),
+    path("operasi/penugasan/", views.assignment_view, name="assignments"),
+    path("operasi/dokumen/", views.document_view, name="documents"),
+    path("operasi/surat-tugas/<int:pk>.pdf", views.letter_opd_pdf, name="letter_opd"),
+    path("operasi/surat-tugas/orang/<int:pk>.pdf", views.letter_person_pdf, name="letter_person"),
+]

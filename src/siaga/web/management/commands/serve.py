@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2)
+        # gunicorn's advice for sync workers: 2 per core + 1, so that one waiting on the
+        # database does not leave a core idle.
+        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
         parser.add_argument("--insecure-http", action="store_true",
                             help="plain http on a laptop: cookies without the Secure flag, no HSTS")
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo regency")
