@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -244,7 +245,8 @@ def _parse_date(raw):
 def _letter_pdf(request, context: dict, name: str) -> HttpResponse:
     from weasyprint import HTML
 
-    html = render_to_string("operations/surat_tugas_pdf.html", context, request=request)
+    with translation.override("id"):  # an official letter is in Bahasa Indonesia
+        html = render_to_string("operations/surat_tugas_pdf.html", context, request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
@@ -263,10 +265,11 @@ def letter_opd_pdf(request, pk: int):
     if not document.region.code.startswith(scope_code(request.user)) and not \
             scope_code(request.user).startswith(document.region.code):
         raise Http404(pk)
-    rows = [a for a in Assignment.objects.filter(election=document.election,
-                                                 region__code__startswith=document.region.code)
-            .select_related("staff__opd", "region")
-            if f"{a.staff.name} ({a.staff.nip})" in document.addressees.splitlines()]
+    named = document.addressees.splitlines()
+    rows = sorted((a for a in Assignment.objects.filter(
+        election=document.election, region__code__startswith=document.region.code)
+        .select_related("staff__opd", "region") if f"{a.staff.name} ({a.staff.nip})" in named),
+        key=lambda a: (not a.staff.is_head, a.staff.name))
     return _letter_pdf(request, {**_letter_context(document, document.election, document.region,
                                                    rows),
                                  "number": document.number, "date": document.date,

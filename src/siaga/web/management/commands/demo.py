@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from siaga.accounts.audit import acting_as
 from siaga.accounts.demo import accounts_file, create_demo_accounts
 from siaga.logistics.demo import load_demo_logistics
+from siaga.operations.staff import load_demo_staff
 from siaga.regions.demo import load_demo
 from siaga.risk.demo import load_demo_assessments
 from siaga.security.demo import load_demo_personnel
@@ -10,7 +11,7 @@ from siaga.security.demo import load_demo_personnel
 
 class Command(BaseCommand):
     help = ("Load the demo regency (Kabupaten Barito Timur: real regions, synthetic TPS, "
-            "kerawanan, personnel and fleet) and demo accounts.")
+            "kerawanan, personnel, fleet, ASN staff) and demo accounts.")
     requires_system_checks = []  # a data command: start fast, `siaga check` is separate
 
     def handle(self, *args, **options):
@@ -19,12 +20,13 @@ class Command(BaseCommand):
             rawan = load_demo_assessments(result["pemilu"])
             personnel = load_demo_personnel(result["pemilu"])
             vehicles = load_demo_logistics(result["pemilu"])
+            staff = load_demo_staff()
             created = create_demo_accounts()
         self.stdout.write(
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
             f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis; "
             f"{personnel} personel pengamanan sintetis; gudang dan {vehicles} jenis kendaraan "
-            f"sintetis."
+            f"sintetis; {staff} ASN sintetis."
         )
         if created:
             self.stdout.write(f"Akun demo baru (juga disimpan di {accounts_file()}):")
