@@ -178,3 +178,66 @@ def test_the_board_shows_reporting_silent_and_late_tps_and_open_incidents(login,
     later = login("uji-viewer").get(
         "/operasi/isi/?wilayah=62.13&pemilu=pemilu-2024&pada=15.00").content.decode()
     assert f'id="silent-count">{total}<' in later  # 12.10 was its last word: silent at 15.00
+
+
+def png_data_url() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def test_an_incident_keeps_its_photo_and_place(login, tps, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = post(login("uji-field"), report(
+        tps, kind="KEJADIAN", category="LOGISTIK_RUSAK", text="Kotak suara basah",
+        photo=png_data_url(), latitude=-2.1, longitude=115.2))
+    assert response.status_code == 201
+    incident = Incident.objects.get()
+    assert incident.photo.name.endswith(".png") and incident.photo.size > 0
+    assert (incident.latitude, incident.longitude) == (-2.1, 115.2)
+
+
+def test_a_photo_that_is_not_an_image_is_refused_and_nothing_stored(login, tps):
+    import base64
+
+    fake = "data:image/png;base64," + base64.b64encode(b"<script>alert(1)</script>").decode()
+    response = post(login("uji-field"), report(tps, kind="KEJADIAN", category="LAIN",
+                                               photo=fake))
+    assert response.status_code == 422 and response.json()["detail"].startswith("photo")
+    assert not Incident.objects.exists()
+
+
+def test_reported_counting_ends_calibrate_the_simulation(login, pemilu):
+    field = login("uji-field")
+    codes = list(TPS.objects.filter(election=pemilu, code__startswith="62.13.01")
+                 .order_by("code").values_list("code", flat=True)[:12])
+    for n, code in enumerate(codes):
+        # Every TPS reports finishing at 03.00 the next day: far later than the defaults.
+        post(field, {"client_id": f"kalibrasi-{n:03d}", "tps": code, "kind": "SUARA_SELESAI",
+                     "time": "03.00", "election": "pemilu-2024"})
+    page = login("uji-coordinator").post(
+        "/operasi/kalibrasi/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
+    assert 'id="calibration"' in page
+    from siaga.operations.calibration import calibrate_region
+
+    result, count = calibrate_region(pemilu, Region.objects.get(code="62.13"))
+    assert count == 12
+    assert result.counting_factor > 1  # counting is slower than the defaults say
+    assert result.rmse_after_minutes < result.rmse_before_minutes
+
+
+def test_under_a_desa_each_tps_shows_its_counting_progress_per_contest(login, tps):
+    field = login("uji-field")
+    for n, contest in enumerate(("PPWP", "DPR")):
+        post(field, report(tps, client_id=f"hitung-{n:04d}", kind="HITUNG_SELESAI",
+                           contest=contest, time=f"1{6 + n}.30"))
+    page = login("uji-viewer").get(
+        f"/operasi/isi/?wilayah={tps.village.code}&pemilu=pemilu-2024&pada=20.00").content.decode()
+    row = page.split(f"<td>{tps.code}</td>")[1].split("</tr>")[0]
+    assert '<td class="num">2/5</td>' in row and "17.30" in row
+

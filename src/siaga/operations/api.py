@@ -34,6 +34,38 @@ class ReportIn(Schema):
     severity: str = ""
     text: str = ""
     election: str | None = None
+    photo: str = ""  # incidents: a JPEG or PNG as a data URL (the phone shrinks it first)
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+MAX_PHOTO_BYTES = 3_000_000
+
+
+def photo_file(data_url: str):
+    """The photo as a file to store, or a 422 saying why not (only real JPEG/PNG images)."""
+    import base64
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, UnidentifiedImageError
+
+    header, _sep, payload = data_url.partition(",")
+    if header not in ("data:image/jpeg;base64", "data:image/png;base64"):
+        raise HttpError(422, _("photo: a JPEG or PNG image is expected."))
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except ValueError:
+        raise HttpError(422, _("photo: the image data is damaged.")) from None
+    if len(raw) > MAX_PHOTO_BYTES:
+        raise HttpError(422, _("photo: larger than 3 MB."))
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.verify()
+            kind = image.format.lower()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise HttpError(422, _("photo: the image data is damaged.")) from None
+    return ContentFile(raw, name=f"kejadian.{'jpg' if kind == 'jpeg' else kind}")
 
 
 def _election(slug: str | None) -> Election:
@@ -126,9 +158,12 @@ def submit_report(request, data: ReportIn):
     if tps is None:
         raise HttpError(404, _("There is no TPS %(code)s in your region.") % {"code": data.tps})
     require(request.user, "write_field", tps.code)
-    row, stored = reports.store(tps.election, tps, as_report(data), client_id=data.client_id,
+    report = as_report(data)
+    photo = photo_file(data.photo) if data.photo and report.kind == "KEJADIAN" else None
+    row, stored = reports.store(tps.election, tps, report, client_id=data.client_id,
                                 source="api" if request.headers.get("Authorization") else "web",
-                                user=request.user)
+                                user=request.user, photo=photo, lat=data.latitude,
+                                lon=data.longitude)
     return JsonResponse(out(row, stored), status=201 if stored else 200)
 
 

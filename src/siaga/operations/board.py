@@ -116,7 +116,8 @@ def forecast(election: Election, region: Region) -> tuple[dict[str, float], obje
                                                    strict=True)}, run
 
 
-def load(election: Election, region: Region, as_of: int) -> tuple[list[Row], Row, list, object]:
+def load(election: Election, region: Region, as_of: int
+         ) -> tuple[list[Row], Row, list[TPSState], object, list[TPSState]]:
     tz = region.zoneinfo
     child = {Level.PROVINSI: Level.KABKOTA, Level.KABKOTA: Level.KECAMATAN}.get(region.level,
                                                                                  Level.DESA)
@@ -156,5 +157,5 @@ def load(election: Election, region: Region, as_of: int) -> tuple[list[Row], Row
     opens = election.voting_opens.hour * 60 + election.voting_opens.minute
     groups = {code: (code[:width], names.get(code[:width], code[:width])) for code in states}
     rows, total, silent = tally(list(states.values()), groups, as_of, opens)
-    return rows, total, silent, run
+    return rows, total, silent, run, sorted(states.values(), key=lambda s: s.code)
 

@@ -16,4 +16,5 @@ urlpatterns += [
     path("operasi/dokumen/", views.document_view, name="documents"),
     path("operasi/surat-tugas/<int:pk>.pdf", views.letter_opd_pdf, name="letter_opd"),
     path("operasi/surat-tugas/orang/<int:pk>.pdf", views.letter_person_pdf, name="letter_person"),
+    path("operasi/kalibrasi/", views.calibration_view, name="calibration"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siaga.accounts.scope import profile_of, require, scope_code, visible_tps
-from siaga.operations import board, letters, staff
+from siaga.operations import board, calibration, letters, staff
 from siaga.operations import messages as texts
 from siaga.operations.models import Assignment, Document, Incident, Staff
 from siaga.operations.reports import polling_moment
@@ -65,7 +65,7 @@ def _board_context(request) -> dict:
 
     replay = clock_minutes(texts.Kind.HADIR, when) if when else None
     as_of = replay if replay is not None else board.as_of_minutes(election, tz)
-    rows, total, silent, run = board.load(election, region, as_of)
+    rows, total, silent, run, states = board.load(election, region, as_of)
     incidents = (Incident.objects.filter(election=election, tps__code__startswith=region.code)
                  .exclude(status=Incident.Status.CLOSED).select_related("tps")[:30])
     return {"region": region, "election": election, "rows": rows, "total": total,
@@ -74,7 +74,23 @@ def _board_context(request) -> dict:
             "silent_more": max(0, len(silent) - 40), "run": run, "incidents": incidents,
             "as_of": polling_moment(election, tz, as_of), "replay": when if replay is not None else "",
             "severities": [s.value for s in reversed(texts.Severity)],
+            "contests": election.contests.count(),
+            # Under a desa: every TPS with its checkpoints and counting progress per contest.
+            "tps_states": [{"code": s.code, "last": _clock(s.last), "opened": _clock(s.opened),
+                            "turnout": s.turnout, "dpt": s.dpt, "closed": _clock(s.closed),
+                            "contests_done": len(s.contests_done), "finished": _clock(s.finished),
+                            "forecast": _clock(s.forecast_end),
+                            "silent": board.is_silent(s, as_of, _opens(election))}
+                           for s in states] if region.level == "desa" else [],
             "breadcrumb": breadcrumb(request, region)}
+
+
+def _clock(minutes) -> str:
+    return clock(minutes / 60) if minutes is not None else "-"
+
+
+def _opens(election) -> int:
+    return election.voting_opens.hour * 60 + election.voting_opens.minute
 
 
 @require_GET
@@ -295,3 +311,18 @@ def letter_person_pdf(request, pk: int):
                                  "signatory": document.signatory if document else "",
                                  "opd": row.staff.opd, "personal": True},
                        f"surat-tugas-{row.staff.nip}")
+
+
+@require_http_methods(["GET", "POST"])
+def calibration_view(request):
+    """Fit the simulation's speed to the counting ends reported from the TPS."""
+    region = region_for(request)
+    election = election_for(request)
+    context = {"region": region, "election": election, "breadcrumb": breadcrumb(request, region),
+               "reported": sum(1 for t in calibration.observed(election, region).values()
+                               if "SUARA_SELESAI" in t)}
+    if request.method == "POST":
+        require(request.user, "write_registry", region.code)
+        result, count = calibration.calibrate_region(election, region)
+        context |= {"result": result, "count": count}
+    return render(request, "operations/calibration.html", context)

@@ -71,23 +71,62 @@
       render();
     });
   }
+  // A photo is shrunk on the phone (longest side 1280 px, JPEG) before it waits in the queue.
+  function shrink(file, done) {
+    if (!file || !file.size) { done(""); return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var img = new Image();
+      img.onload = function () {
+        var scale = Math.min(1, 1280 / Math.max(img.width, img.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(img.width * scale);
+        canvas.height = Math.round(img.height * scale);
+        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+        done(canvas.toDataURL("image/jpeg", 0.7));
+      };
+      img.onerror = function () { done(""); };
+      img.src = reader.result;
+    };
+    reader.readAsDataURL(file);
+  }
+  var position = null;
+  if (navigator.geolocation) {
+    navigator.geolocation.getCurrentPosition(function (p) { position = p.coords; }, function () {},
+      { maximumAge: 600000, timeout: 10000 });
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var data = new FormData(form);
+    var file = form.querySelector("[name=photo]") && form.querySelector("[name=photo]").files[0];
+    shrink(data.get("kind") === "KEJADIAN" ? file : null, function (photo) { enqueue(data, photo); });
+  });
+  function enqueue(data, photo) {
     var report = { client_id: clientId(), election: form.dataset.election };
     ["tps", "kind", "contest", "time", "category", "severity", "text"].forEach(function (name) {
       report[name] = (data.get(name) || "").toString().trim();
     });
     var count = (data.get("count") || "").toString().trim();
     report.count = count === "" ? null : parseInt(count, 10);
+    if (photo) report.photo = photo;
+    if (position && report.kind === "KEJADIAN") {
+      report.latitude = position.latitude;
+      report.longitude = position.longitude;
+    }
     var queue = load(KEY);
     queue.push(report);
-    save(KEY, queue);
+    try {
+      save(KEY, queue);
+    } catch (e) {  // the phone's storage is full (photos): keep the report, drop its photo
+      delete report.photo;
+      save(KEY, queue);
+    }
     form.querySelector("[name=count]").value = "";
     form.querySelector("[name=text]").value = "";
+    if (form.querySelector("[name=photo]")) form.querySelector("[name=photo]").value = "";
     render();
     flush();
-  });
+  }
   form.querySelector("[name=kind]").addEventListener("change", showFields);
   function showFields() {
     var kind = form.querySelector("[name=kind]").value;
