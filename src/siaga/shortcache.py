@@ -19,11 +19,18 @@ class ShortCache:
             return hit[1]
         value = load()
         if value is not None:
-            self._items[key] = (now + self.seconds, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self.put(key, value)
         return value
+
+    def put(self, key, value) -> None:
+        self._items[key] = (time.monotonic() + self.seconds, value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __contains__(self, key) -> bool:
+        hit = self._items.get(key)
+        return hit is not None and hit[0] > time.monotonic()
 
     def clear(self) -> None:
         self._items.clear()

@@ -110,16 +110,24 @@ def as_report(data: ReportIn) -> messages.Report:
                            text=data.text[:2000])
 
 
-# Every report names its TPS: looked up once a minute per process.
-TPS_CACHE = ShortCache(seconds=60)
+# Every report names its TPS: looked up once every few minutes per process, a kecamatan's
+# TPS at a time (its neighbours report too).
+TPS_CACHE = ShortCache(seconds=300, size=50_000)
 
 
 def _tps(code: str, election: str | None) -> TPS | None:
-    """The TPS of that election, or without an election the latest one that has this code."""
-    found = TPS.objects.select_related("village", "election").filter(code=code)
+    """The TPS of that election, or without an election the latest one that has this code;
+    every TPS of its kecamatan goes into the cache with it."""
+    found = TPS.objects.select_related("village", "election").filter(code__startswith=code[:8])
     if election:
         found = found.filter(election__slug=election)
-    return found.order_by("-election__polling_date").first()
+    wanted = None
+    for tps in found.order_by("code", "-election__polling_date"):
+        key = (tps.code, election)
+        if key not in TPS_CACHE:
+            TPS_CACHE.put(key, tps)
+            wanted = tps if tps.code == code else wanted
+    return wanted
 
 
 CLOCK = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*$")
