@@ -4,6 +4,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
+from django.utils import translation
 
 from siaga.accounts.audit import acting_as
 from siaga.accounts.models import Agency, Profile, Role
@@ -49,6 +50,9 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client and the live server speak plain http; production redirects to https.
     settings.SECURE_SSL_REDIRECT = False
+    # A request in English leaves English active in this thread: start every test as a user
+    # without a language choice would.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
