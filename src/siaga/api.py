@@ -25,7 +25,6 @@ from siaga.regions.models import TPS, Election
 from siaga.regions.views import TPSForm
 from siaga.shortcache import ShortCache
 
-
 # A device sends many reports a minute: its token is looked up once a minute per process
 # (a revoked token or deactivated user stops working within that minute).
 TOKENS = ShortCache(seconds=60)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from siaga.regions.models import Election, Region
+from siaga.taskruns import TaskRun
 
 
 class Warehouse(models.Model):
@@ -114,19 +115,11 @@ class TravelTime(models.Model):
         verbose_name_plural = _("travel times")
 
 
-class DistributionPlan(models.Model):
+class DistributionPlan(TaskRun):
     """One run of the routing core over the whole network, possibly under a scenario."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
 
     election = models.ForeignKey(Election, models.CASCADE, verbose_name=_("election"))
     region = models.ForeignKey(Region, models.CASCADE, verbose_name=_("regency"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     name = models.CharField(_("name"), max_length=120, blank=True)
     release = models.DateTimeField(_("logistics release at the warehouse"))
     ppk_deadline = models.DateTimeField(_("PPK receive by"))
@@ -143,16 +136,10 @@ class DistributionPlan(models.Model):
     lost_count = models.PositiveSmallIntegerField(_("how many of them"), default=1)
     baseline = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                  verbose_name=_("compared with"))
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    seconds = models.FloatField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict)
     result = models.JSONField(default=dict)  # routes, arrivals, misses (see plans.store)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(TaskRun.Meta):
         verbose_name = _("distribution plan")
         verbose_name_plural = _("distribution plans")
 

@@ -22,6 +22,7 @@ from siaga.logistics.models import Alert, DistributionPlan, Shipment, TravelTime
 from siaga.logistics.tasks import run_plan
 from siaga.regions.models import Level, Region
 from siaga.regions.views import breadcrumb, election_for, region_for
+from siaga.taskruns import status_fragment
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -359,11 +360,7 @@ def plan_detail(request, pk: int):
 
 @require_GET
 def plan_status(request, pk: int):
-    plan = _plan_or_404(request, pk)
-    response = render(request, "logistics/_status.html", {"plan": plan})
-    if plan.status in (plan.Status.DONE, plan.Status.FAILED):
-        response["HX-Refresh"] = "true"
-    return response
+    return status_fragment(request, _plan_or_404(request, pk), "logistics/_status.html", "plan")
 
 
 @require_GET

@@ -673,12 +673,16 @@ class _Parser:
     # -- commands --
 
     def command_logistik(self, draft, text, tokens, i):
+        return self.with_verb(draft, tokens, i, RECEIVED, "TERIMA", Kind.LOGISTIK_TERIMA)
+
+    def with_verb(self, draft, tokens, i, verbs, expected, kind):
+        """A command that needs its verb (LOGISTIK TERIMA, CHASIL KIRIM) before its arguments."""
         i = self.between(draft, tokens, i)
-        found = _match(RECEIVED, tokens, i)
+        found = _match(verbs, tokens, i)
         if found is None or found[0] == "?":
-            self.word_problem(draft, tokens, i, found, "TERIMA")
+            self.word_problem(draft, tokens, i, found, expected)
             return i
-        draft.kind = Kind.LOGISTIK_TERIMA
+        draft.kind = kind
         return self.arguments(draft, tokens, i + found[1])
 
     def command_siap(self, draft, text, tokens, i):
@@ -698,13 +702,7 @@ class _Parser:
         return self.arguments(draft, tokens, i, with_count=True)
 
     def command_chasil(self, draft, text, tokens, i):
-        i = self.between(draft, tokens, i)
-        found = _match(SENT, tokens, i)
-        if found is None or found[0] == "?":
-            self.word_problem(draft, tokens, i, found, "KIRIM")
-            return i
-        draft.kind = Kind.CHASIL_KIRIM
-        return self.arguments(draft, tokens, i + found[1])
+        return self.with_verb(draft, tokens, i, SENT, "KIRIM", Kind.CHASIL_KIRIM)
 
     def command_hitung(self, draft, text, tokens, i):
         i = self.between(draft, tokens, i)

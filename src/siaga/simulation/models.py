@@ -1,24 +1,15 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from siaga.regions.models import Election, Region
+from siaga.taskruns import TaskRun
 
 
-class SimulationRun(models.Model):
+class SimulationRun(TaskRun):
     """One simulation of polling day for every TPS of a region, with its what-if settings."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
 
     election = models.ForeignKey(Election, models.CASCADE, verbose_name=_("election"))
     region = models.ForeignKey(Region, models.CASCADE, verbose_name=_("region"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     replications = models.PositiveIntegerField(_("replications"), default=100)
     seed = models.PositiveIntegerField(_("seed"), default=1)
     # What-if settings; empty means the documented defaults (simulation/params.py).
@@ -31,16 +22,11 @@ class SimulationRun(models.Model):
         _("relief KPPS shift takes over at (hour)"), null=True, blank=True)
     compared_with = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                       verbose_name=_("compared with"))
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    seconds = models.FloatField(null=True, blank=True)
     tps_count = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict)
     results = models.BinaryField(null=True)  # per-TPS arrays (numpy .npz)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(TaskRun.Meta):
         verbose_name = _("simulation run")
         verbose_name_plural = _("simulation runs")
 

@@ -15,6 +15,7 @@ from siaga.simulation.engine import suggest_fixes
 from siaga.simulation.models import SimulationRun
 from siaga.simulation.params import SimulationInputError
 from siaga.simulation.tasks import run_simulation
+from siaga.taskruns import status_fragment
 from siaga.web.charts import finish_times_svg
 
 AT_RISK_SHOWN = 30  # on the page and in the PDF; the XLSX has every TPS
@@ -154,11 +155,7 @@ def run_detail(request, pk: int):
 @require_GET
 def run_status(request, pk: int):
     """Polled by the run page while the worker runs; tells htmx to reload when done."""
-    run = _run_or_404(request, pk)
-    response = render(request, "simulation/_status.html", {"run": run})
-    if run.status in (run.Status.DONE, run.Status.FAILED):
-        response["HX-Refresh"] = "true"
-    return response
+    return status_fragment(request, _run_or_404(request, pk), "simulation/_status.html", "run")
 
 
 @require_GET
