@@ -118,7 +118,20 @@ def sms(client, text, *, sender="081200000001", message_id="gw-1", secret=SECRET
                        HTTP_X_SIAGA_SIGNATURE=signature)
 
 
-def test_an_sms_is_parsed_stored_once_and_answered(settings, tps):
+@pytest.fixture
+def registered_phone(tps):
+    """A staff member whose phone may report, on duty at a group with this TPS."""
+    staff = Staff.objects.create(
+        name="Staf Uji (sintetis)", nip="198001012006041001", phone="081200000001",
+        opd_id=get_user_model().objects.get(username="uji-field").profile.agency_id,
+        region=Region.objects.get(code="62.13"))
+    Assignment.objects.create(election=tps.election, staff=staff, kind="tps_group", target="g1",
+                              region=tps.village, tps=[tps.code])
+    return staff
+
+
+def test_an_sms_is_parsed_stored_once_answered_and_audited_to_the_sender(settings, tps,
+                                                                          registered_phone):
     settings.SIAGA_SMS_SECRET = SECRET
     client = Client()
     answer = sms(client, f"TPS {tps.code} BUKA 07.05\nHADIR 10.00 150").json()
@@ -127,9 +140,20 @@ def test_an_sms_is_parsed_stored_once_and_answered(settings, tps):
     again = sms(client, f"TPS {tps.code} BUKA 07.05\nHADIR 10.00 150").json()
     assert again["stored"] == 0 and again["duplicates"] == 2
     assert FieldReport.objects.filter(tps=tps).count() == 2
+    actors = set(AuditEntry.objects.filter(model="operations.FieldReport")
+                 .values_list("actor", flat=True))
+    assert actors == {"SMS 0812*****001 (Staf Uji (sintetis))"}
 
 
-def test_an_sms_that_is_not_understood_says_what_and_stores_nothing(settings, tps):
+def test_an_sms_from_an_unregistered_number_stores_nothing(settings, tps):
+    settings.SIAGA_SMS_SECRET = SECRET
+    answer = sms(Client(), f"TPS {tps.code} BUKA 07.05", sender="089999999999").json()
+    assert answer["stored"] == 0 and "tidak terdaftar" in answer["reply"]
+    assert not FieldReport.objects.exists()
+
+
+def test_an_sms_that_is_not_understood_says_what_and_stores_nothing(settings, tps,
+                                                                      registered_phone):
     settings.SIAGA_SMS_SECRET = SECRET
     answer = sms(Client(), f"TPS {tps.code} TIDUR 07.05").json()
     assert answer["stored"] == 0 and answer["problems"] >= 1
@@ -145,16 +169,9 @@ def test_an_unsigned_or_wrongly_signed_sms_is_refused(settings, tps):
     assert not FieldReport.objects.exists()
 
 
-def test_a_registered_phone_may_name_its_tps_by_number_only(settings, pemilu, tps):
+def test_a_registered_phone_may_name_its_tps_by_number_only(settings, tps, registered_phone):
     settings.SIAGA_SMS_SECRET = SECRET
-    regency = Region.objects.get(code="62.13")
-    staff = Staff.objects.create(name="Staf Uji (sintetis)", nip="198001012006041001",
-                                 opd_id=get_user_model().objects.get(
-                                     username="uji-field").profile.agency_id,
-                                 phone="081299990000", region=regency)
-    Assignment.objects.create(election=pemilu, staff=staff, kind="tps_group", target="g1",
-                              region=tps.village, tps=[tps.code])
-    answer = sms(Client(), "SUARA SELESAI 23.40", sender="+6281299990000").json()
+    answer = sms(Client(), "SUARA SELESAI 23.40", sender="+6281200000001").json()
     assert answer["stored"] == 1, answer
     assert FieldReport.objects.get().kind == "SUARA_SELESAI"
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from siaga.accounts import audit
 from siaga.accounts.scope import require, scope_code
 from siaga.operations import messages, reports
 from siaga.operations.models import BenchRow, Staff
@@ -233,19 +234,23 @@ def sms_webhook(request, data: SmsIn):
         raise HttpError(401, "bad signature")
     election = _election(data.election)
     staff, village, default_tps = sender_defaults(election, data.sender)
+    if staff is None:  # only registered phones report; the gateway forwards anyone's text
+        return {"reply": _("This number is not registered for polling-day reports; call the "
+                           "Desk Pemilu."), "stored": 0, "duplicates": 0, "problems": 1}
     result = messages.parse(data.text, default_village=village, default_tps=default_tps)
     stored = duplicates = 0
     unknown = []
-    for number, report in enumerate(result.reports):
-        tps = TPS.objects.select_related("village").filter(election=election,
-                                                             code=report.tps).first()
-        if tps is None or (staff is not None and not tps.code.startswith(staff.region.code)):
-            unknown.append(report.tps)
-            continue
-        _row, new = reports.store(election, tps, report, client_id=f"sms:{data.id}:{number}",
-                                  source="sms", at=timezone.now())
-        stored += new
-        duplicates += not new
+    with audit.acting_as(None, label=f"SMS {staff.phone_masked} ({staff.name})"):
+        for number, report in enumerate(result.reports):
+            tps = TPS.objects.select_related("village").filter(election=election,
+                                                                 code=report.tps).first()
+            if tps is None or not tps.code.startswith(staff.region.code):
+                unknown.append(report.tps)
+                continue
+            _row, new = reports.store(election, tps, report, client_id=f"sms:{data.id}:{number}",
+                                      source="sms", at=timezone.now())
+            stored += new
+            duplicates += not new
     text = messages.reply(result, _)
     if unknown:
         text = _("TPS %(codes)s not found; nothing stored for it.") % {
