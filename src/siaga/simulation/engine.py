@@ -26,6 +26,8 @@ from functools import lru_cache
 import numba
 import numpy as np
 from numba import njit
+from numba.core import types
+from numba.extending import intrinsic
 
 from siaga.simulation.params import (
     Params,
@@ -36,9 +38,20 @@ from siaga.simulation.params import (
 
 MIDNIGHT = 24.0
 
-_TABLE_KNOTS = 2048
+_KNOT_BITS = 11
+_TABLE_KNOTS = 1 << _KNOT_BITS  # 2048
 # Rows of the tables: the five service times, then the unit exponential for arrival spacings.
 _DESK, _DESK_UNLISTED, _BOOTH, _BOOTH_SLOW, _BOX, _SPACING = range(6)
+# The engine reads the tables as one flat float32 array of (value, step to the next value)
+# pairs, a row after the other: the offset of each row's first pair.
+_ROW_BITS = _KNOT_BITS + 1
+_PAIR_ROW = [np.uint64(row << _ROW_BITS) for row in range(6)]
+_OFF_DESK, _OFF_DESK_UNLISTED, _OFF_BOOTH, _OFF_BOOTH_SLOW, _OFF_BOX, _OFF_SPACING = _PAIR_ROW
+_SH_ROW = np.uint64(_ROW_BITS)
+_SH_KNOT = np.uint64(32 - _KNOT_BITS)
+_LOW_CELL = np.uint64((1 << (32 - _KNOT_BITS)) - 1)
+_CELL_SCALE = 1.0 / (1 << (32 - _KNOT_BITS))
+_LAST_KNOT = np.uint64(_TABLE_KNOTS - 1)
 # Voter kinds.
 DPT, DPTB, DPK = 0, 1, 2
 
@@ -51,7 +64,6 @@ _SH31 = np.uint64(31)
 _SH11 = np.uint64(11)
 _SH32 = np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
-_TWO_M32 = 1.0 / 4294967296.0
 _VOTING_STREAM = np.uint64(0x5EED0001)
 _COUNTING_STREAM = np.uint64(0x5EED0002)
 _TWO_M53 = 1.0 / 9007199254740992.0
@@ -157,47 +169,74 @@ def _poisson(s, lam):
 
 
 @njit(inline="always", cache=True, error_model="numpy")
-def _uniform_pair(s):
-    """(next state, two uniforms in [0, 1) with 32-bit resolution) from one 64-bit draw:
-    a table lookup needs no more, and the mixing is most of a draw's cost."""
+def _bits_pair(s):
+    """(next state, two 32-bit random integers, as uint64) from one 64-bit draw: a table
+    lookup needs no more, and the mixing is most of a draw's cost."""
     s = s + _GOLDEN
     z = (s ^ (s >> _SH30)) * _MIX1
     z = (z ^ (z >> _SH27)) * _MIX2
     z = z ^ (z >> _SH31)
-    return s, np.float64(z >> _SH32) * _TWO_M32, np.float64(z & _LOW32) * _TWO_M32
+    return s, z >> _SH32, z & _LOW32
 
 
 @njit(inline="always", cache=True, error_model="numpy")
-def _table_value(tables, tails, row, u):
-    """Unit-mean gamma variate for uniform u from the quantile table `row` (see the module
-    docstring)."""
-    knots = tables.shape[1]
-    x = u * knots
-    whole = np.int64(x)
-    # Unsigned, so that no negative-index wraparound code is generated.
-    k = np.uint64(whole)
-    row = np.uint64(row)
-    if k >= knots - 1:
+def _tabled(pairs, tails, row, bits):
+    """Unit-mean gamma variate for the uniform bits * 2**-32 from the quantile table whose
+    pairs start at offset `row` (see the module docstring and _pair_tables).
+
+    The knot is the top 11 bits and the position within its cell the 21 others: bit for
+    bit the whole and fractional parts of x = u * 2048, without a float multiply, truncation
+    and compare. Each pair holds the knot's value a and the float32 step b - a to the next
+    one, so a + f * step is the interpolation a + f * (b - a) in float32 steps, as exact as
+    with the two knots, from one cache line.
+    """
+    k = bits >> _SH_KNOT
+    f = np.float64(np.int64(bits & _LOW_CELL)) * _CELL_SCALE
+    at = row + (k << _U1)
+    a = pairs[at]
+    if k == _LAST_KNOT:
         # Beyond the last knot the conditional excess is close to exponential.
-        return tables[row, knots - 1] - tails[row] * math.log1p(-(x - (knots - 1)))
-    # From the signed integer: one instruction, where an unsigned one takes five (AVX2).
-    f = x - whole
-    a = tables[row, k]
-    return a + f * (tables[row, k + 1] - a)
+        return a - tails[row >> _SH_ROW] * math.log1p(-f)
+    return a + f * pairs[at + _U1]
 
 
 @njit(inline="always", cache=True, error_model="numpy")
-def _draw_voter(vs, kind, slow_share, tables, tails, svc_mean):
-    """(state, desk, booth, box-and-ink times) of one voter: two 64-bit draws, always, so
-    that every voter consumes the same draws whatever the desks and booths."""
-    vs, u_slow, u_desk = _uniform_pair(vs)
-    vs, u_booth, u_box = _uniform_pair(vs)
-    row = _DESK if kind == DPT else _DESK_UNLISTED
-    desk = svc_mean[row] * _table_value(tables, tails, row, u_desk)
-    row = _BOOTH_SLOW if u_slow < slow_share else _BOOTH
-    booth = svc_mean[row] * _table_value(tables, tails, row, u_booth)
-    box = svc_mean[_BOX] * _table_value(tables, tails, _BOX, u_box)
-    return vs, desk, booth, box
+def _fill_bits(s, count, out):
+    """The next `count` 64-bit draws of stream state s into out[:count]; returns the state
+    after them. SplitMix64's state only moves by a constant, so draw j is the mix of
+    s + (j + 1) * golden: no draw waits for the one before, and the loop runs on vectors."""
+    for j in range(count):
+        z = s + np.uint64(j + 1) * _GOLDEN
+        z = (z ^ (z >> _SH30)) * _MIX1
+        z = (z ^ (z >> _SH27)) * _MIX2
+        out[j] = z ^ (z >> _SH31)
+    return s + np.uint64(count) * _GOLDEN
+
+
+@njit(inline="always", cache=True, error_model="numpy")
+def _voter_times(z1, z2, kind, slow_below, pairs, tails, svc_mean):
+    """(desk, booth, box-and-ink times) of one voter from its two 64-bit draws (the same two,
+    whatever the desks and booths). A voter is slow when the first 32 bits are below
+    slow_below (= ceil(slow_share * 2**32), the same as a uniform below slow_share)."""
+    listed = kind == DPT
+    desk = (svc_mean[_DESK] if listed else svc_mean[_DESK_UNLISTED]) * _tabled(
+        pairs, tails, _OFF_DESK if listed else _OFF_DESK_UNLISTED, z1 & _LOW32)
+    slow = (z1 >> _SH32) < slow_below
+    booth = (svc_mean[_BOOTH_SLOW] if slow else svc_mean[_BOOTH]) * _tabled(
+        pairs, tails, _OFF_BOOTH_SLOW if slow else _OFF_BOOTH, z2 >> _SH32)
+    box = svc_mean[_BOX] * _tabled(pairs, tails, _OFF_BOX, z2 & _LOW32)
+    return desk, booth, box
+
+
+def _pair_tables(tables: np.ndarray) -> np.ndarray:
+    """The (knots,) float32 quantile rows as the flat pairs that _tabled reads: each knot's
+    value, then the float32 difference to the next knot's (0 after the last)."""
+    if tables.shape[1] != _TABLE_KNOTS:
+        raise ValueError(f"the engine reads tables of {_TABLE_KNOTS} knots")
+    pairs = np.zeros((tables.shape[0], tables.shape[1], 2), dtype=np.float32)
+    pairs[:, :, 0] = tables
+    pairs[:, :-1, 1] = tables[:, 1:] - tables[:, :-1]
+    return pairs.reshape(-1)
 
 
 # ---------------------------------------------------------------- gamma quantile tables
@@ -285,7 +324,21 @@ def gamma_table(cv: float, knots: int = _TABLE_KNOTS) -> tuple[np.ndarray, float
 
 
 _NONE = np.uint64(0xFFFFFFFFFFFFFFFF)
+_U0 = np.uint64(0)
 _U1 = np.uint64(1)
+_SH63 = np.uint64(63)
+
+
+@intrinsic
+def _bits_of(typingctx, x):
+    """The IEEE bits of a float64, as a uint64."""
+    if x != types.float64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.uint64))
+
+    return types.uint64(types.float64), codegen
 
 
 @njit(inline="always", cache=True, error_model="numpy")
@@ -295,17 +348,33 @@ def _joined(seq_start, count, started, longest, start, arrival):
     never decrease in FIFO order, nor do arrivals, so one pointer suffices).
 
     Written without data-dependent branches where it can be: whether a voter waits, and by
-    how many starts the pointer moves, are close to coin flips for the branch predictor
-    (measured: a few % of the whole). A voter who does not wait sees an empty queue; one who
-    waits moves the pointer by at most two in almost all cases (two selects), the loop
-    catches the rest. seq_start[count + 1] may be read but never counts (it must exist).
+    how many starts the pointer moves, are close to coin flips for the branch predictor. A
+    voter who does not wait sees an empty queue (the pointer jumps to count + 1); one who
+    waits moves the pointer by at most two in almost all cases, the loop catches the rest.
+
+    - The two starts after the pointer are read at once (both addresses are known before
+      this voter's times are), so the pointer's chain from voter to voter is one load long;
+      starts never decrease, so the second counts only if the first does.
+    - Whether the voter waited is read from the bits of start - arrival (+0.0, all bits 0,
+      when it did not: start is then arrival itself), in integer arithmetic: given a
+      condition, the compiler turns the jump to count + 1 back into a branch (measured: 15%
+      of the whole slower).
+    - seq_start[count + 1] holds +inf (it must exist), so that the loop stops there, on its
+      own, for a voter who did not wait, and so that the second read never counts a start
+      not yet written. If the voter waits, nothing from seq_start[count] (its own start, after
+      its arrival) on counts.
     """
     seq_start[count] = start
-    waited = start > arrival
-    started = started if waited else count + _U1
-    started += np.uint64(waited & (seq_start[started] <= arrival))
-    started += np.uint64(waited & (seq_start[started] <= arrival))
-    while waited and seq_start[started] <= arrival:
+    seq_start[count + _U1] = np.inf
+    first = seq_start[started] <= arrival
+    second = first & (seq_start[started + _U1] <= arrival)
+    moved = started + np.uint64(first) + np.uint64(second)
+    # count + 1 if the voter did not wait (start - arrival is +0.0, all bits 0), else 0:
+    # integer arithmetic, so that the compiler sees no condition to branch on.
+    gap = _bits_of(start - arrival)
+    waits = (gap | (_U0 - gap)) >> _SH63
+    started = max(moved, (count + _U1) & (waits - _U1))
+    while seq_start[started] <= arrival:
         started += _U1
     return started, max(longest, np.int64(count + _U1 - started))
 
@@ -369,61 +438,84 @@ def _serve_one_desk_one_ink(arrive, s_desk, s_booth, s_box, n, booths, free, occ
     """_serve for the usual TPS (one desk, one ink station, any booths), about a third
     cheaper: the same arithmetic, with the single servers kept in registers."""
     # No draws: the times are given; the empty tables only satisfy the types.
-    return _draw_and_serve(arrive, np.empty(0, np.int8), np.uint64(0), 0.0,
-                           np.empty((0, 0), np.float32), np.empty(0), np.empty(0), n, booths,
-                           free, occupant, wait, seq1, seq2, seq3, s_desk, s_booth, s_box,
-                           False)
+    return _draw_and_serve(arrive, np.empty(0, np.int8), np.empty(0, np.uint64), np.uint64(0),
+                           np.empty(0, np.float32), np.empty(0), np.empty(0), n, booths,
+                           free[1], occupant[1], wait, seq1, seq2, seq3, s_desk, s_booth,
+                           s_box, False)
 
 
 @njit(inline="always", cache=True, error_model="numpy")
-def _draw_and_serve(arrive, kind, vs, slow_share, tables, tails, svc_mean, n, booths,
-                    free, occupant, wait, seq1, seq2, seq3, s_desk, s_booth, s_box, draw):
+def _draw_and_serve(arrive, kind, bits, slow_below, pairs, tails, svc_mean, n, booths,
+                    f2, o2, wait, seq1, seq2, seq3, s_desk, s_booth, s_box, draw):
     """The one-desk, one-ink pipeline; with `draw`, voter j's service times are drawn here,
     just before the voter enters, instead of in a pass of their own.
 
-    The queues are one long chain of dependent max/add/compare steps; the draws for the next
-    voter do not depend on it, so the processor can overlap them with the chain (measured:
-    ~5% less time in all than a separate pass). The draws and their order are those of
-    `_draw_voter`, so both paths give the same voters. Only the box-and-ink time is kept
-    (a voter reaches the ink later, when leaving a booth); the others are used at once.
-    Returns (last departure, longest queue).
+    The queues are one long chain of dependent max/add/compare steps; the table lookups for
+    the next voter do not depend on it, so the processor can overlap them with the chain
+    (measured: ~5% less time in all than a separate pass). Voter i's two 64-bit draws are
+    bits[2i] and bits[2i + 1] (drawn at once, _fill_bits), read by _voter_times like the
+    other path's, so both paths give the same voters. Only the box-and-ink time is kept (a
+    voter reaches the ink later, when leaving a booth); the others are used at once.
+
+    The same arithmetic as _enter_single, _enter, _enter_single in turn, written out so that
+    little has to stay in registers: voter i is the i-th to enter both the desk and the
+    booths; a voter's desk and booth waits are added before its wait is stored (the same
+    sum, in the same order, as adding them to a zeroed wait); one longest queue for all three
+    stages (the maximum is the same). Returns (last departure, longest queue).
     """
-    for i in range(n):
-        wait[i] = 0.0
     for j in range(booths):
-        free[1, j] = -np.inf
-        occupant[1, j] = _NONE
-    f2 = free[1]
-    o2 = occupant[1]
+        f2[j] = -np.inf
+        o2[j] = _NONE
     zero = np.uint64(0)
-    c1, st1, c2, st2, c3, st3 = zero, zero, zero, zero, zero, zero
-    lq1, lq2, lq3 = 0, 0, 0
+    st1, st2, c3, st3 = zero, zero, zero, zero
+    longest = 0
     desk_free = -np.inf
     ink_free = -np.inf
     for i in range(n):
         voter = np.uint64(i)
         if draw:
-            vs, t_desk, t_booth, t_box = _draw_voter(vs, kind[voter], slow_share, tables, tails,
-                                                     svc_mean)
+            t_desk, t_booth, t_box = _voter_times(bits[voter << _U1], bits[(voter << _U1) + _U1],
+                                                  kind[voter], slow_below, pairs, tails,
+                                                  svc_mean)
             s_box[voter] = t_box
         else:
             t_desk, t_booth = s_desk[voter], s_booth[voter]
-        desk_free, c1, st1, lq1 = _enter_single(voter, arrive[voter], t_desk, desk_free,
-                                                seq1, c1, st1, lq1, wait)
-        c2, st2, lq2, voter, t = _enter(voter, desk_free, t_booth, booths, f2, o2, seq2,
-                                        c2, st2, lq2, wait)
-        if voter != _NONE:
-            ink_free, c3, st3, lq3 = _enter_single(voter, t, s_box[voter], ink_free, seq3, c3,
-                                                   st3, lq3, wait)
+        # Desk: one server, in registers.
+        arrival = arrive[voter]
+        start = max(arrival, desk_free)
+        waited = start - arrival
+        st1, longest = _joined(seq1, voter, st1, longest, start, arrival)
+        desk_free = start + t_desk
+        # Booths: the one that frees first; its occupant goes on to the ink.
+        best = 0
+        earliest = f2[0]
+        for j in range(1, booths):
+            # Selects rather than branches: which booth frees first is unpredictable.
+            earlier = f2[j] < earliest
+            best = j if earlier else best
+            earliest = f2[j] if earlier else earliest
+        start = max(desk_free, earliest)
+        leaver = o2[best]
+        f2[best] = start + t_booth
+        o2[best] = voter
+        wait[voter] = waited + (start - desk_free)
+        st2, longest = _joined(seq2, voter, st2, longest, start, desk_free)
+        if leaver != _NONE:
+            # Ink: one server, in registers; the leaver arrives as its booth frees.
+            start = max(earliest, ink_free)
+            wait[leaver] += start - earliest
+            st3, longest = _joined(seq3, c3, st3, longest, start, earliest)
+            c3 += _U1
+            ink_free = start + s_box[leaver]
     while True:
         j = _next_to_leave(booths, f2, o2)
         if j < 0:
             break
         voter = o2[j]
         o2[j] = _NONE
-        ink_free, c3, st3, lq3 = _enter_single(voter, f2[j], s_box[voter], ink_free, seq3, c3,
-                                               st3, lq3, wait)
-    return ink_free, max(lq1, lq2, lq3)
+        ink_free, c3, st3, longest = _enter_single(voter, f2[j], s_box[voter], ink_free, seq3,
+                                                   c3, st3, longest, wait)
+    return ink_free, longest
 
 
 @njit(cache=True, error_model="numpy")
@@ -527,29 +619,50 @@ def serve_voters(arrive, desk, booth, box, desks: int, booths: int, inks: int):
 
 @njit(cache=True, error_model="numpy")
 def _mean_and_percentile(values, n, q, top):
-    """(mean, numpy's default ('linear') percentile) of values[:n], q in 0..1.
+    """(mean, numpy's default ('linear') percentile) of values[:n], q in 0..1; `top` is
+    scratch for n values.
 
-    A high percentile needs only the few largest values: keep them sorted in `top`, which
-    costs one comparison for most values instead of a selection over all of them. The sum
-    for the mean rides along in the same pass (same order of additions as a plain loop).
+    A high percentile needs only the m largest values. First pass: the sum for the mean (in
+    the order of a plain loop) and the maxima of m interleaved blocks (values i, i + m, ...):
+    they are m distinct values, so the least of them is at most the m-th largest value, and
+    every one of the m largest is at least that. Second pass, without branches: those values
+    into `top`, in order. Waits grow and shrink with the crowd over the day, so each block's
+    maximum is near the day's top and few values pass. Last, among these, the m largest kept
+    sorted in place: one comparison for most.
     """
     if n == 0:
         return 0.0, 0.0
     h = q * (n - 1)
     lo = math.floor(h)
     m = n - lo  # values at sorted positions lo..n-1
+    for k in range(m):
+        top[k] = -np.inf
     total = 0.0
-    for i in range(m):
+    k = 0
+    for i in range(n):
         v = values[i]
         total += v
+        top[k] = max(top[k], v)
+        k += 1
+        k = 0 if k == m else k
+    floor = top[0]
+    for k in range(1, m):
+        floor = min(floor, top[k])
+    passed = 0
+    for i in range(n):
+        v = values[i]
+        top[passed] = v
+        passed += v >= floor
+    # The m largest of top[:passed] (passed >= m), sorted into top[:m] in place.
+    for i in range(1, m):
+        v = top[i]
         j = i
         while j > 0 and top[j - 1] > v:
             top[j] = top[j - 1]
             j -= 1
         top[j] = v
-    for i in range(m, n):
-        v = values[i]
-        total += v
+    for i in range(m, passed):
+        v = top[i]
         if v > top[0]:
             j = 0
             while j + 1 < m and top[j + 1] < v:
@@ -570,8 +683,8 @@ def _percentile(values, n, q, top):
 # ---------------------------------------------------------------- arrivals
 
 
-@njit(cache=True, error_model="numpy")
-def _sorted_arrivals(s, n_total, n_keep, edges, cum, slope, tables, tails, out):
+@njit(inline="always", cache=True, error_model="numpy")
+def _sorted_arrivals(s, n_total, n_keep, edges, cum, slope, pairs, tails, out):
     """The first n_keep of n_total arrival times, sorted, into out[:n_keep]; returns the state.
 
     Sorted uniforms come from normalised exponential spacings (no sort needed); the n_total -
@@ -583,20 +696,20 @@ def _sorted_arrivals(s, n_total, n_keep, edges, cum, slope, tables, tails, out):
         return s
     acc = 0.0
     for j in range(0, n_keep - 1, 2):
-        s, u1, u2 = _uniform_pair(s)
-        acc += _table_value(tables, tails, _SPACING, u1)
+        s, b1, b2 = _bits_pair(s)
+        acc += _tabled(pairs, tails, _OFF_SPACING, b1)
         out[j] = acc
-        acc += _table_value(tables, tails, _SPACING, u2)
+        acc += _tabled(pairs, tails, _OFF_SPACING, b2)
         out[j + 1] = acc
-    s, u1, u2 = _uniform_pair(s)
+    s, b1, b2 = _bits_pair(s)
     if n_keep % 2:
-        acc += _table_value(tables, tails, _SPACING, u1)
+        acc += _tabled(pairs, tails, _OFF_SPACING, b1)
         out[n_keep - 1] = acc
-        u1 = u2
+        b1 = b2
     if n_total > n_keep:
         s, rest = _gamma(s, n_total - n_keep + 1.0)
     else:
-        rest = _table_value(tables, tails, _SPACING, u1)
+        rest = _tabled(pairs, tails, _OFF_SPACING, b1)
     scale = 1.0 / (acc + rest)
     last_bin = np.uint64(len(edges) - 2)
     b = np.uint64(0)
@@ -617,7 +730,7 @@ def _simulate_chunk(
     # per TPS
     dpt, dptb, dpk, turnout, desks, booths, ballots, held, options, copies, keys,
     # voting parameters
-    profiles, closes, dptb_turnout, slow_share, inks, svc_mean, tables, tails,
+    profiles, closes, dptb_turnout, slow_below, inks, svc_mean, pairs, tails,
     # counting parameters
     sec_base, sec_option, fixed_min, copy_min, copy_writers, ballot_cv, team_cv,
     break_at, break_h, handover_h, duty_start,
@@ -631,6 +744,7 @@ def _simulate_chunk(
     """
     arrive = np.empty(cap_voters)
     kind = np.empty(cap_voters, np.int8)
+    bits = np.empty(2 * cap_voters, np.uint64)
     buf_b = np.empty(cap_dptb)
     buf_c = np.empty(cap_dpk)
     s_desk = np.empty(cap_voters)
@@ -638,13 +752,14 @@ def _simulate_chunk(
     s_box = np.empty(cap_voters)
     free = np.empty((3, cap_servers))
     occupant = np.empty((3, cap_servers), np.uint64)
+    free_booths, occupant_booths = free[1], occupant[1]
     wait = np.empty(cap_voters)
     seq1 = np.empty(cap_voters)
     seq2 = np.empty(cap_voters)
     seq3 = np.empty(cap_voters)
     # Private copies of the shared arrays handed to helpers: every call with an array
     # updates its reference count, and two threads updating one count fight over it.
-    tables = tables.copy()
+    pairs = pairs.copy()
     tails = tails.copy()
     profiles = profiles.copy()
     # Rows of `profiles`: (edges, cumulative shares, slopes) for DPT, DPTb, DPK.
@@ -663,9 +778,9 @@ def _simulate_chunk(
         spare = max(0, ballots[i] - n_dpt - n_dptb)
         n_dpk = min(n_dpk_come, spare)
 
-        vs = _sorted_arrivals(vs, n_dpt, n_dpt, edges_a, cum_a, slope_a, tables, tails, arrive)
-        vs = _sorted_arrivals(vs, n_dptb, n_dptb, edges_b, cum_b, slope_b, tables, tails, buf_b)
-        vs = _sorted_arrivals(vs, n_dpk_come, n_dpk, edges_c, cum_c, slope_c, tables, tails,
+        vs = _sorted_arrivals(vs, n_dpt, n_dpt, edges_a, cum_a, slope_a, pairs, tails, arrive)
+        vs = _sorted_arrivals(vs, n_dptb, n_dptb, edges_b, cum_b, slope_b, pairs, tails, buf_b)
+        vs = _sorted_arrivals(vs, n_dpk_come, n_dpk, edges_c, cum_c, slope_c, pairs, tails,
                               buf_c)
 
         # Merge the three sorted streams from the back, in place over the DPT times.
@@ -697,14 +812,26 @@ def _simulate_chunk(
             kind[j] = DPT
 
         if desks[i] == 1 and inks == 1:
-            # The usual TPS: service times drawn inside the queue pass (see _draw_and_serve).
-            last, longest = _draw_and_serve(arrive, kind, vs, slow_share, tables, tails,
-                                            svc_mean, n, booths[i], free, occupant, wait,
-                                            seq1, seq2, seq3, s_desk, s_booth, s_box, True)
+            # The usual TPS: its draws at once, its service times read from the tables
+            # inside the queue pass (see _draw_and_serve).
+            vs = _fill_bits(vs, 2 * n, bits)
+            if booths[i] == 4:
+                # The default: a constant count lets the compiler unroll the booth choice.
+                last, longest = _draw_and_serve(arrive, kind, bits, slow_below, pairs, tails,
+                                                svc_mean, n, 4, free_booths, occupant_booths,
+                                                wait, seq1, seq2, seq3, s_desk, s_booth, s_box,
+                                                True)
+            else:
+                last, longest = _draw_and_serve(arrive, kind, bits, slow_below, pairs, tails,
+                                                svc_mean, n, booths[i], free_booths,
+                                                occupant_booths, wait, seq1, seq2, seq3, s_desk,
+                                                s_booth, s_box, True)
         else:
+            vs = _fill_bits(vs, 2 * n, bits)
             for j in range(n):
-                vs, s_desk[j], s_booth[j], s_box[j] = _draw_voter(vs, kind[j], slow_share,
-                                                                  tables, tails, svc_mean)
+                s_desk[j], s_booth[j], s_box[j] = _voter_times(bits[2 * j], bits[2 * j + 1],
+                                                               kind[j], slow_below, pairs,
+                                                               tails, svc_mean)
             last = -np.inf
             longest = 0
             if n > 0:
@@ -927,12 +1054,14 @@ def simulate(tps: TPSInputs, params: Params | None = None, replications: int = 1
 
     profiles = _arrival_profiles(v)
     services = (v.desk, v.desk_unlisted, v.booth, v.booth_slow, v.box_and_ink)
-    # float32 keeps the rows a voter touches in the first-level cache.
+    # float32: the pairs of the rows a voter touches nearly fit the first-level cache
+    # (float64 measured slower).
     tables = np.empty((len(services) + 1, _TABLE_KNOTS), dtype=np.float32)
     tails = np.empty(len(services) + 1)
     for row, s in enumerate(services):
         tables[row], tails[row] = gamma_table(float(s.cv))
     tables[_SPACING], tails[_SPACING] = gamma_table(1.0)
+    pairs = _pair_tables(tables)
     svc_mean = np.array([s.mean_minutes / 60.0 for s in services])
     breaks = sorted(c.breaks)
 
@@ -955,8 +1084,10 @@ def simulate(tps: TPSInputs, params: Params | None = None, replications: int = 1
         x["dpt"], x["dptb"], x["dpk"], x["turnout"], x["desks"], x["booths"], x["ballots"],
         x["contests"], x["options"], x["copies"], x["key"],
         profiles, float(v.closes_at),
-        float(v.dptb_turnout), float(v.slow_share), int(v.ink_stations),
-        svc_mean, tables, tails,
+        float(v.dptb_turnout),
+        # A voter is slow when 32 random bits are below this: u = bits * 2**-32 < slow_share.
+        np.uint64(math.ceil(float(v.slow_share) * 2.0**32)), int(v.ink_stations),
+        svc_mean, pairs, tails,
         np.array([k.seconds_per_ballot for k in c.contests], dtype=np.float64),
         np.array([k.seconds_per_option for k in c.contests], dtype=np.float64),
         np.array(
