@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from siaga.geo import EARTH_KM
 from siaga.logistics import cvrplib, routing
 from siaga.logistics.routing import (
     ClosedEdge,
@@ -36,7 +37,7 @@ FAST = {"seconds": 1.0, "no_improvement": 300}
 # One minute per km, no detour: easy arithmetic on coordinates.
 MODES = {"truck": Mode("truck", 60, 1.0), "boat": Mode("boat", 30, 1.0),
          "pickup": Mode("pickup", 60, 1.0)}
-KM_PER_DEGREE = 2 * math.pi * routing._EARTH_KM / 360
+KM_PER_DEGREE = 2 * math.pi * EARTH_KM / 360
 
 
 def east(km: float) -> float:

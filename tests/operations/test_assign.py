@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from siaga.geo import haversine_km
 from siaga.operations import assign
 from siaga.operations.assign import (
     Assignment,
@@ -21,7 +22,6 @@ from siaga.operations.assign import (
     Site,
     check,
     compact_numbers,
-    haversine_km,
     propose,
 )
 from siaga.regions.codes import tps_code

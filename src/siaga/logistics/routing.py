@@ -56,6 +56,7 @@ from pyvrp.search import NeighbourhoodParams, PerturbationParams
 from pyvrp.stop import MaxRuntime
 
 from siaga import problems
+from siaga.geo import haversine_km
 from siaga.problems import gettext_noop
 
 MESSAGES = {
@@ -437,7 +438,6 @@ def _check_travel_times(leg: Leg) -> list[Problem]:
 
 # --- travel times -----------------------------------------------------------------------------
 
-_EARTH_KM = 6371.0088
 _INF = np.inf
 
 
@@ -447,11 +447,7 @@ def _sites(leg: Leg) -> list:
 
 def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Pairwise haversine distances (km) between points given in degrees."""
-    la, lo = np.radians(lat), np.radians(lon)
-    dla = la[:, None] - la[None, :]
-    dlo = lo[:, None] - lo[None, :]
-    h = np.sin(dla / 2) ** 2 + np.cos(la[:, None]) * np.cos(la[None, :]) * np.sin(dlo / 2) ** 2
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    return haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
 
 
 def travel_matrices(leg: Leg) -> dict[str, tuple[np.ndarray, np.ndarray]]:

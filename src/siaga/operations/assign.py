@@ -43,10 +43,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from siaga import problems
+from siaga.geo import haversine_km
 from siaga.problems import gettext_noop
 from siaga.regions import codes
 
-EARTH_KM = 6371.0088
 KECAMATAN_WIDTH = 8  # "62.13.01"
 KECAMATAN = "kecamatan"
 TPS_GROUP = "tps_group"
@@ -221,16 +221,6 @@ class Proposal:
 
 
 # --- geography -------------------------------------------------------------------------------
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (km) between points in degrees; numpy arrays broadcast, NaN in →
-    NaN out."""
-    with np.errstate(invalid="ignore"):
-        la1, lo1, la2, lo2 = (np.radians(np.asarray(v, dtype=float))
-                              for v in (lat1, lon1, lat2, lon2))
-        h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-        return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
 
 def _km(a, b) -> float | None:
     if a is None or b is None:

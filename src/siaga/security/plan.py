@@ -26,12 +26,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from siaga import problems
+from siaga.geo import EARTH_KM
 from siaga.problems import gettext_noop
 from siaga.regions import codes as region_codes
 from siaga.risk.scoring import GRADES
 from siaga.security.patterns import Pattern, PatternSet
 
-EARTH_KM = 6371.0088
 KECAMATAN_WIDTH = 8  # "62.13.01"
 DESA_WIDTH = 13  # "62.13.01.2003"
 # Buckets up to this size get their whole travel matrix at once (a 400 x 400 float64 matrix
