@@ -40,7 +40,7 @@ test: env sysdeps pgstart
 	$(UV) run --locked pytest -n 2 --dist loadgroup
 	SIAGA_DATABASE_URL=$(PG_URL) $(UV) run --locked pytest -n 2 -m "django_db and not browser"
 
-bench: env
+bench: env pgstart
 	@for b in bench/*.py; do $(UV) run --locked python $$b || exit 1; done
 
 # Translations: regenerate the .po files from the source, then compile them (.mo is committed).

@@ -244,3 +244,7 @@ def create_tps(request, new: TPSNew, election: str | None = None):
 from siaga.operations.api import router as operations_router  # noqa: E402 - after `api` exists
 
 api.add_router("/", operations_router)
+
+from siaga.results.api import router as results_router  # noqa: E402 - after `api` exists
+
+api.add_router("/", results_router)

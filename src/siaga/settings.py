@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "siaga.security",
     "siaga.logistics",
     "siaga.operations",
+    "siaga.results",
     "siaga.web",
 ]
 

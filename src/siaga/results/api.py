@@ -1,0 +1,222 @@
+"""Results over the API: a C.Hasil from the field (idempotent by client id, checked, answered
+with its findings in the user's language) and the totals per region."""
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from siaga.accounts.scope import region_or_404, require, scope_code
+from siaga.operations.api import photo_file
+from siaga.regions.models import TPS, Contest, Election, Level, Region
+from siaga.results import services
+from siaga.results.models import (
+    NUMBER_FIELDS,
+    ResultCount,
+    ResultForm,
+    ResultTotal,
+    TpsResult,
+)
+from siaga.shortcache import ShortCache
+
+router = Router(tags=["results"])
+
+MAX_COUNT = 100_000  # no number on one TPS's form comes near this
+FIELD_SOURCES = ("kpps", "ptps", "pemda")  # a KPU import is loaded in bulk, not posted
+
+
+class FormIn(Schema):
+    client_id: str
+    tps: str
+    contest: str = "PPWP"
+    source: str = "kpps"
+    election: str | None = None
+    dpt: int
+    dptb: int = 0
+    dpk: int = 0
+    voted: int
+    voted_dpt: int | None = None
+    voted_dptb: int | None = None
+    voted_dpk: int | None = None
+    ballots_received: int
+    ballots_used: int
+    ballots_unused: int
+    ballots_damaged: int = 0
+    valid: int
+    invalid: int
+    votes: dict[str, int]
+    note: str = ""
+    photo: str = ""  # a JPEG or PNG as a data URL
+
+
+# TPS and contests are looked up once every few minutes per process; candidates once a minute.
+TPS_CACHE = ShortCache(seconds=300, size=50_000)
+CONTESTS = ShortCache(seconds=300)
+CANDIDATES = ShortCache(seconds=60, size=10_000)
+
+
+def _tps(code: str, election: str | None, contest: str) -> TPS | None:
+    """The TPS with this code in the named election, or else in the latest election that has
+    the contest."""
+    found = TPS.objects.select_related("election", "village").filter(code=code)
+    found = (found.filter(election__slug=election) if election
+             else found.filter(election__contests__kind=contest))
+    return found.order_by("-election__polling_date").first()
+
+
+def _numbers(data: FormIn, choices: list[str]) -> dict:
+    """The form's numbers, or a 422 naming the field that cannot be a count on a form."""
+    numbers = {name: getattr(data, name) for name in (*NUMBER_FIELDS, *services.CATEGORY_FIELDS)}
+    split = [numbers[name] is None for name in services.CATEGORY_FIELDS]
+    if any(split) and not all(split):
+        raise HttpError(422, _("voted_dpt: give the voters from the DPT, DPTb and DPK together, "
+                               "or none of them."))
+    for name, value in numbers.items():
+        if value is not None and abs(value) > MAX_COUNT:
+            raise HttpError(422, _("%(field)s: %(v)s is not a count on one TPS's form.") % {
+                "field": name, "v": value})
+    unknown = sorted(set(data.votes) - set(choices))
+    missing = [c for c in choices if c not in data.votes]
+    if unknown or missing:
+        raise HttpError(422, _("votes: one number per ballot number %(ok)s is expected "
+                               "(unknown: %(unknown)s; missing: %(missing)s).") % {
+            "ok": ", ".join(choices), "unknown": ", ".join(unknown) or "-",
+            "missing": ", ".join(missing) or "-"})
+    for choice, value in data.votes.items():
+        if abs(value) > MAX_COUNT:
+            raise HttpError(422, _("%(field)s: %(v)s is not a count on one TPS's form.") % {
+                "field": f"votes.{choice}", "v": value})
+    return numbers | {"votes": dict(data.votes)}
+
+
+def form_out(form: ResultForm, stored: bool) -> dict:
+    counted = TpsResult.objects.filter(form=form).exists()
+    return {
+        "stored": stored, "id": form.pk, "client_id": form.client_id, "tps": form.tps.code,
+        "election": form.election.slug, "contest": form.contest.kind, "source": form.source,
+        "version": form.version, "status": form.status, "counted": counted,
+        "numbers": form.numbers(),
+        "findings": [f.as_json() | {"message": f.render(_)}
+                     for f in services.stored_findings(form)],
+    }
+
+
+@router.post("/hasil")
+def submit_form(request, data: FormIn):
+    """A C.Hasil of one TPS and contest, as typed in or read from its photo; idempotent by
+    `client_id`. Answers 201 with what was stored, or 200 with the form stored earlier under
+    that client id: `status` (accepted, or flagged: kept out of the totals), `counted`,
+    `version`, and `findings` (code, kind, params and the message in the user's language)."""
+    if not 8 <= len(data.client_id) <= 64:
+        raise HttpError(422, _("client_id: 8 to 64 characters."))
+    kind = data.contest.upper()
+    tps = None
+    if data.tps.startswith(scope_code(request.user)):
+        tps = TPS_CACHE.get((data.tps, data.election, kind),
+                            lambda: _tps(data.tps, data.election, kind))
+    if tps is None:
+        raise HttpError(404, _("There is no TPS %(code)s in your region.") % {"code": data.tps})
+    require(request.user, "write_field", tps.code)
+    if data.source not in FIELD_SOURCES:
+        raise HttpError(422, _("source: '%(v)s' is not one of %(ok)s.") % {
+            "v": data.source, "ok": ", ".join(FIELD_SOURCES)})
+    contest = CONTESTS.get((tps.election_id, kind), lambda: Contest.objects.filter(
+        election=tps.election, kind=kind).first())
+    if contest is None:
+        raise HttpError(422, _("contest: %(election)s has no contest '%(v)s'.") % {
+            "election": tps.election.name, "v": data.contest})
+    choices = CANDIDATES.get((contest.pk, tps.village_id), lambda: [
+        c.number for c in services.candidates_of(contest, tps)] or None)
+    if not choices:
+        raise HttpError(422, _("contest: no candidates are registered for %(v)s yet.") % {
+            "v": kind})
+    numbers = _numbers(data, choices)
+    photo = photo_file(data.photo) if data.photo else None
+    if photo is not None:
+        photo.name = "hasil" + photo.name[photo.name.rindex("."):]
+    form, stored = services.submit(tps=tps, contest=contest, numbers=numbers,
+                                   source=data.source, client_id=data.client_id,
+                                   user=request.user, photo=photo, note=data.note[:2000])
+    return JsonResponse(form_out(form, stored), status=201 if stored else 200)
+
+
+def _election(slug: str | None, kind: str) -> Election:
+    found = Election.objects.filter(slug=slug) if slug else Election.objects.filter(
+        contests__kind=kind).order_by("-polling_date")
+    election = found.first()
+    if election is None:
+        raise HttpError(404, _("Unknown election '%(e)s'.") % {"e": slug or kind})
+    return election
+
+
+def _region_rows(contest: Contest, codes: list[str]) -> tuple[dict, dict]:
+    votes: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for t in ResultTotal.objects.filter(contest=contest, region_code__in=codes):
+        votes[t.region_code][t.candidate] = t.votes
+    counts = {c.region_code: c for c in ResultCount.objects.filter(contest=contest,
+                                                                   region_code__in=codes)}
+    return votes, counts
+
+
+def _tps_per_region(election: Election, parent: str, width: int | None) -> dict[str, int]:
+    """TPS per region one level below `parent` (by code prefix), or of `parent` itself."""
+    tps = TPS.objects.filter(election=election, code__startswith=parent)
+    if width is None:
+        return {parent: tps.count()}
+    return dict(tps.annotate(p=Substr("code", 1, width)).values("p").annotate(n=Count("id"))
+                .values_list("p", "n"))
+
+
+CHILD_WIDTH = {"": 2, 2: 5, 5: 8, 8: 13}
+
+
+@router.get("/hasil/total")
+def totals(request, wilayah: str | None = None, kontes: str = "PPWP",
+           election: str | None = None):
+    """Totals of a contest for a region (default: the user's) and each region one level
+    below: votes per ballot number of the accepted forms, voters, valid and invalid votes, and
+    TPS: `tps` (registered), `tps_in` (accepted), `tps_flagged` (forms, none accepted yet),
+    `tps_missing` (registered − accepted; flagged ones included)."""
+    kind = kontes.upper()
+    own = scope_code(request.user)
+    code = own if wilayah is None else wilayah
+    if code == "":
+        if own != "":
+            raise HttpError(404, _("The nation is outside your region."))
+        region_name, level = _("Indonesia"), "nasional"
+        children = list(Region.objects.filter(level=Level.PROVINSI).values_list("code", "name"))
+    else:
+        region = region_or_404(request.user, code)
+        region_name, level = region.name, region.level
+        children = list(region.children.values_list("code", "name"))
+    the_election = _election(election, kind)
+    contest = Contest.objects.filter(election=the_election, kind=kind).first()
+    if contest is None:
+        raise HttpError(404, _("contest: %(election)s has no contest '%(v)s'.") % {
+            "election": the_election.name, "v": kontes})
+    codes = [code] + [c for c, _name in children]
+    votes, counts = _region_rows(contest, codes)
+    registered = _tps_per_region(the_election, code, None)
+    width = CHILD_WIDTH.get(len(code) if code else "")
+    if width and children:
+        registered |= _tps_per_region(the_election, code, width)
+
+    def one(region_code: str, name: str, region_level: str) -> dict:
+        count = counts.get(region_code)
+        accepted = count.accepted if count else 0
+        flagged = count.flagged if count else 0
+        expected = registered.get(region_code, 0)
+        return {"code": region_code, "name": name, "level": region_level,
+                "votes": dict(sorted(votes[region_code].items())),
+                "voted": count.voted if count else 0, "valid": count.valid if count else 0,
+                "invalid": count.invalid if count else 0, "tps": expected, "tps_in": accepted,
+                "tps_flagged": flagged, "tps_missing": expected - accepted}
+
+    child_level = {2: "kabkota", 5: "kecamatan", 8: "desa"}.get(len(code), "provinsi")
+    return {"election": the_election.slug, "contest": kind,
+            "candidates": [{"number": c.number, "name": c.name, "party": c.party}
+                           for c in services.candidates_of(contest)],
+            "region": one(code, region_name, level),
+            "children": [one(c, name, child_level) for c, name in children]}

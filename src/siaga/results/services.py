@@ -1,0 +1,414 @@
+"""Storing and reviewing C.Hasil forms, and keeping the totals current.
+
+* `submit` stores a form once per client id, checks it (`checks.check`) and stores it ACCEPTED
+  when it breaks no identity or bound and agrees with the form already counted for the TPS,
+  else FLAGGED (never counted). A second form from the same source for the same TPS and
+  contest is its next version (it supersedes the one before, which is kept).
+* Reviewers `accept` (the form then counts for its TPS), `correct` (a new version with the
+  numbers read again from the photo; the old one is kept) and `reject`.
+* Per TPS and contest, `TpsResult` records what counts now; every change moves the totals of
+  the TPS's five regions (desa, kecamatan, kab/kota, province, nation) by the difference
+  between what counted before and what counts now (the same O(levels) step as
+  `rollup.Rollup.apply`). `rebuild` recomputes everything from the forms.
+* `reconcile` lays the current forms of every source for one TPS and contest side by side.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from siaga.accounts.scope import require
+from siaga.problems import gettext_noop
+from siaga.regions.models import TPS, Contest, Election
+from siaga.results import checks
+from siaga.results.models import (
+    CATEGORY_FIELDS,
+    NUMBER_FIELDS,
+    Candidate,
+    ResultCount,
+    ResultForm,
+    ResultTotal,
+    TpsResult,
+)
+from siaga.results.rollup import LEVELS
+
+Status = ResultForm.Status
+State = TpsResult.State
+
+# Reviewing results is a coordinator's work (coordinators and administrators hold this right).
+REVIEW_RIGHT = "write_registry"
+
+MESSAGES = {
+    **checks.MESSAGES,
+    "sources_disagree": gettext_noop(
+        "The form counted for this TPS (%(source)s) shows other numbers: %(fields)s"),
+}
+KINDS = {**checks.KINDS, "sources_disagree": "conflict"}
+
+
+class ResultFinding(checks.Finding):
+    """A check finding, or the conflict between two sources; flags unless it is a hint."""
+
+    messages = MESSAGES
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.code]
+
+    def render(self, translate=gettext_noop) -> str:
+        if self.code == "sources_disagree":
+            source = self.params["source"]
+            label = (str(ResultForm.Source(source).label) if source in ResultForm.Source.values
+                     else source)
+            fields = ", ".join(checks.field_label(f, translate) for f in self.params["fields"])
+            return translate(self.messages[self.code]) % {"source": label, "fields": fields}
+        return super().render(translate)
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "kind": self.kind, "params": self.params}
+
+
+def stored_findings(form: ResultForm) -> list[ResultFinding]:
+    return [ResultFinding(f["code"], f["params"]) for f in form.findings]
+
+
+class ReviewError(ValueError):
+    """A review action that does not apply to this form (not its current version, …)."""
+
+
+# --- the form's numbers --------------------------------------------------------------------
+
+def as_check_form(numbers: dict) -> checks.Form:
+    categories = {name: numbers.get(name) for name in CATEGORY_FIELDS}
+    if any(v is None for v in categories.values()):
+        categories = {}
+    return checks.Form(**{name: int(numbers[name]) for name in NUMBER_FIELDS},
+                       votes={str(k): int(v) for k, v in numbers["votes"].items()},
+                       **categories)
+
+
+def rules_for(election: Election) -> checks.Rules:
+    return checks.Rules(reserve_pct=election.ballot_reserve_pct)
+
+
+def differences(a: dict, b: dict) -> list[str]:
+    """Field keys (`valid`, `votes:01`) where two forms' numbers differ."""
+    keys = [k for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS) if a.get(k) != b.get(k)]
+    choices = sorted(set(a["votes"]) | set(b["votes"]))
+    return keys + [f"votes:{c}" for c in choices if a["votes"].get(c) != b["votes"].get(c)]
+
+
+def candidates_of(contest: Contest, tps: TPS | None = None) -> list[Candidate]:
+    """The choices of the contest at this TPS (national ones, or those of a dapil of its
+    region)."""
+    found = Candidate.objects.filter(contest=contest)
+    if tps is not None and found.filter(dapil__isnull=False).exists():
+        prefixes = [tps.code[:n] for n in (2, 5, 8, 13)]
+        found = found.filter(dapil__regions__code__in=prefixes)
+    return list(found.order_by("number"))
+
+
+# --- totals --------------------------------------------------------------------------------
+
+def region_path(tps_code: str) -> list[tuple[str, str]]:
+    """(region code, level) from the TPS's desa up to the nation ("")."""
+    desa = tps_code.split("-")[0]
+    return list(zip((desa, desa[:8], desa[:5], desa[:2], ""), LEVELS))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one TPS adds to the totals (`Rollup`'s Row, with the voter counts)."""
+
+    state: str = State.NONE
+    votes: dict = field(default_factory=dict)
+    voted: int = 0
+    valid: int = 0
+    invalid: int = 0
+
+    @classmethod
+    def of(cls, state: str, form: ResultForm | None) -> "Contribution":
+        if state != State.ACCEPTED or form is None:
+            return cls(state=state)
+        return cls(state=state, votes=dict(form.votes), voted=form.voted, valid=form.valid,
+                   invalid=form.invalid)
+
+    @classmethod
+    def stored(cls, row: TpsResult) -> "Contribution":
+        return cls(state=row.state, votes=dict(row.votes), voted=row.voted, valid=row.valid,
+                   invalid=row.invalid)
+
+    def counts(self) -> dict:
+        return {"accepted": int(self.state == State.ACCEPTED),
+                "flagged": int(self.state == State.FLAGGED), "voted": self.voted,
+                "valid": self.valid, "invalid": self.invalid}
+
+
+def move_totals(contest: Contest, tps_code: str, old: Contribution, new: Contribution) -> None:
+    """Add new − old to every region on the TPS's path (one UPDATE per changed candidate)."""
+    choices = sorted(set(old.votes) | set(new.votes))
+    dv = {c: new.votes.get(c, 0) - old.votes.get(c, 0) for c in choices}
+    dv = {c: d for c, d in dv.items() if d}
+    before, after = old.counts(), new.counts()
+    dc = {k: after[k] - before[k] for k in after if after[k] != before[k]}
+    path = region_path(tps_code)
+    codes = [code for code, _ in path]
+    if dc:
+        ResultCount.objects.bulk_create(
+            [ResultCount(contest=contest, region_code=code, level=level) for code, level in path],
+            ignore_conflicts=True)
+        ResultCount.objects.filter(contest=contest, region_code__in=codes).update(
+            **{k: F(k) + d for k, d in dc.items()})
+    if dv:
+        ResultTotal.objects.bulk_create(
+            [ResultTotal(contest=contest, region_code=code, level=level, candidate=c)
+             for c in dv for code, level in path], ignore_conflicts=True)
+        for c, d in dv.items():
+            ResultTotal.objects.filter(contest=contest, region_code__in=codes,
+                                       candidate=c).update(votes=F("votes") + d)
+
+
+def _choose(forms: list[ResultForm], kept_id: int | None,
+            prefer: ResultForm | None = None) -> tuple[str, ResultForm | None]:
+    """Which of the TPS's current forms counts: the one a reviewer just accepted or corrected
+    (`prefer`), else the one counted before while it stays accepted, else the latest accepted;
+    FLAGGED when forms exist but none is accepted."""
+    live = [f for f in forms if f.current and f.status != Status.REJECTED]
+    accepted = [f for f in live if f.status == Status.ACCEPTED]
+    chosen = None
+    if prefer is not None and prefer in accepted:
+        chosen = prefer
+    if chosen is None:
+        chosen = next((f for f in accepted if f.pk == kept_id), None)
+    if chosen is None and accepted:
+        chosen = max(accepted, key=lambda f: (f.reviewed_at or f.created_at, f.pk))
+    if chosen is not None:
+        return State.ACCEPTED, chosen
+    return (State.FLAGGED if live else State.NONE), None
+
+
+def _lock(tps: TPS, contest: Contest) -> TpsResult:
+    """The TPS's counted state, locked for the transaction (created when first needed)."""
+    TpsResult.objects.bulk_create([TpsResult(tps=tps, contest=contest)], ignore_conflicts=True)
+    return TpsResult.objects.select_for_update().get(tps=tps, contest=contest)
+
+
+def _settle(row: TpsResult, tps: TPS, contest: Contest, prefer: ResultForm | None = None):
+    forms = list(ResultForm.objects.filter(tps=tps, contest=contest, current=True))
+    state, chosen = _choose(forms, row.form_id, prefer)
+    old, new = Contribution.stored(row), Contribution.of(state, chosen)
+    if old != new or row.form_id != (chosen.pk if chosen else None):
+        move_totals(contest, tps.code, old, new)
+        row.state, row.form = state, chosen
+        row.votes, row.voted, row.valid, row.invalid = new.votes, new.voted, new.valid, new.invalid
+        row.save()
+    return row
+
+
+# --- submitting ----------------------------------------------------------------------------
+
+def _assess(tps: TPS, contest: Contest, numbers: dict, counted: ResultForm | None,
+            previous: ResultForm | None) -> tuple[str, list[ResultFinding]]:
+    findings = [ResultFinding(f.code, f.params)
+                for f in checks.check(as_check_form(numbers), rules_for(tps.election))]
+    if counted is not None and counted != previous:
+        other = differences(numbers, counted.numbers())
+        if other:
+            findings.append(ResultFinding("sources_disagree",
+                                          {"source": counted.source, "fields": other}))
+    return (Status.FLAGGED if checks.flags(findings) else Status.ACCEPTED), findings
+
+
+def submit(*, tps: TPS, contest: Contest, numbers: dict, source: str, client_id: str,
+           user=None, photo=None, note: str = "") -> tuple[ResultForm, bool]:
+    """Store one form; (form, False) when this client id was stored before (a retry).
+
+    `numbers` holds the ten counts of `NUMBER_FIELDS`, optionally the voters by list
+    (`CATEGORY_FIELDS`), and `votes` {ballot number: votes}."""
+    found = ResultForm.objects.filter(client_id=client_id).first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            row = _lock(tps, contest)
+            found = ResultForm.objects.filter(client_id=client_id).first()
+            if found is not None:  # the same form arrived twice at once
+                return found, False
+            previous = ResultForm.objects.filter(tps=tps, contest=contest, source=source,
+                                                 current=True).first()
+            status, findings = _assess(tps, contest, numbers, row.form, previous)
+            if previous is not None:
+                previous.current = False
+                previous.save()
+            form = ResultForm(
+                election=tps.election, tps=tps, contest=contest, source=source,
+                client_id=client_id, version=previous.version + 1 if previous else 1,
+                supersedes=previous, status=status, note=note, created_by=user,
+                findings=[f.as_json() for f in findings],
+                **{k: numbers.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)},
+                votes={str(k): int(v) for k, v in numbers["votes"].items()})
+            if photo:
+                form.photo = photo
+            form.save()
+            _settle(row, tps, contest)
+    except IntegrityError:
+        return ResultForm.objects.get(client_id=client_id), False
+    return form, True
+
+
+# --- reviewing -----------------------------------------------------------------------------
+
+def _review_start(form: ResultForm, user) -> tuple[TpsResult, ResultForm]:
+    require(user, REVIEW_RIGHT, form.tps.code)
+    row = _lock(form.tps, form.contest)
+    form = ResultForm.objects.select_related("tps__election", "contest").get(pk=form.pk)
+    if not form.current:
+        raise ReviewError(gettext_noop("Only the current version of a form can be reviewed."))
+    return row, form
+
+
+@transaction.atomic
+def accept(form: ResultForm, user, note: str = "") -> ResultForm:
+    """The reviewer has checked the form against its photo: it counts for its TPS (in place of
+    any other source's form), findings or not."""
+    row, form = _review_start(form, user)
+    form.status, form.reviewed_by, form.reviewed_at = Status.ACCEPTED, user, timezone.now()
+    form.note = note or form.note
+    form.save()
+    _settle(row, form.tps, form.contest, prefer=form)
+    return form
+
+
+@transaction.atomic
+def reject(form: ResultForm, user, note: str) -> ResultForm:
+    """Not a reading of this TPS's C.Hasil (a wrong photo, a duplicate): kept, never counted."""
+    row, form = _review_start(form, user)
+    form.status, form.reviewed_by, form.reviewed_at = Status.REJECTED, user, timezone.now()
+    form.note = note
+    form.save()
+    _settle(row, form.tps, form.contest)
+    return form
+
+
+@transaction.atomic
+def correct(form: ResultForm, numbers: dict, user, note: str = "",
+            client_id: str | None = None) -> ResultForm:
+    """A new version with the numbers read again (only the given ones change; `votes` merges
+    by ballot number). It is checked like any form: ACCEPTED and counted when its arithmetic
+    holds, else FLAGGED. The old version is kept, no longer current."""
+    row, old = _review_start(form, user)
+    merged = old.numbers()
+    merged.update({k: v for k, v in numbers.items() if k != "votes"})
+    merged["votes"] = {**merged["votes"], **{str(k): int(v)
+                                             for k, v in numbers.get("votes", {}).items()}}
+    findings = [ResultFinding(f.code, f.params)
+                for f in checks.check(as_check_form(merged), rules_for(old.election))]
+    status = Status.FLAGGED if checks.flags(findings) else Status.ACCEPTED
+    old.current = False
+    old.save()
+    new = ResultForm(
+        election=old.election, tps=old.tps, contest=old.contest, source=old.source,
+        client_id=client_id or f"koreksi-{uuid.uuid4().hex}", version=old.version + 1,
+        supersedes=old, status=status, findings=[f.as_json() for f in findings],
+        note=note, photo=old.photo, created_by=user,
+        reviewed_by=user if status == Status.ACCEPTED else None,
+        reviewed_at=timezone.now() if status == Status.ACCEPTED else None,
+        **{k: merged.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)},
+        votes=merged["votes"])
+    new.save()
+    _settle(row, old.tps, old.contest, prefer=new)
+    return new
+
+
+# --- reconciliation ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reconciliation:
+    forms: list[ResultForm]  # the current form of each source, counted one first
+    counted: ResultForm | None
+    differences: dict[str, dict[str, int | None]]  # field key → {source: value}
+
+    @property
+    def agree(self) -> bool:
+        return not self.differences
+
+
+def reconcile(tps: TPS, contest: Contest) -> Reconciliation:
+    """Every source's current form for the TPS and contest side by side, and where they
+    differ (rejected forms left out)."""
+    forms = list(ResultForm.objects.filter(tps=tps, contest=contest, current=True)
+                 .exclude(status=Status.REJECTED).order_by("source"))
+    row = TpsResult.objects.filter(tps=tps, contest=contest).first()
+    counted = next((f for f in forms if row and f.pk == row.form_id), None)
+    forms.sort(key=lambda f: f != counted)
+    keys: list[str] = []
+    for f in forms[1:]:
+        keys += [k for k in differences(forms[0].numbers(), f.numbers()) if k not in keys]
+    table = {}
+    for key in keys:
+        kind, _, choice = key.partition(":")
+        table[key] = {f.source: (f.votes.get(choice) if kind == "votes" else getattr(f, key))
+                      for f in forms}
+    return Reconciliation(forms=forms, counted=counted, differences=table)
+
+
+# --- rebuilding ----------------------------------------------------------------------------
+
+@transaction.atomic
+def rebuild(election: Election, contest: Contest) -> None:
+    """Recompute every TPS's counted state and every region's totals of the contest from the
+    forms, from scratch (the check on the incremental updates, and the repair after a bulk
+    import)."""
+    if contest.election_id != election.pk:
+        raise ValueError("the contest belongs to another election")
+    forms = defaultdict(list)
+    for form in ResultForm.objects.filter(contest=contest, current=True).select_related("tps"):
+        forms[form.tps_id].append(form)
+    rows = {r.tps_id: r for r in TpsResult.objects.select_for_update().filter(contest=contest)}
+    codes = dict(TPS.objects.filter(pk__in=set(forms) | set(rows)).values_list("pk", "code"))
+    votes, counts = defaultdict(int), defaultdict(lambda: defaultdict(int))
+    changed, created = [], []
+    for tps_id in set(forms) | set(rows):
+        row = rows.get(tps_id)
+        state, chosen = _choose(forms.get(tps_id, []), row.form_id if row else None)
+        new = Contribution.of(state, chosen)
+        for code, level in region_path(codes[tps_id]):
+            for c, v in new.votes.items():
+                votes[(code, level, c)] += v
+            for k, v in new.counts().items():
+                counts[(code, level)][k] += v
+        values = {"state": state, "form": chosen, "votes": new.votes, "voted": new.voted,
+                  "valid": new.valid, "invalid": new.invalid}
+        if row is None:
+            created.append(TpsResult(tps_id=tps_id, contest=contest, **values))
+        elif Contribution.stored(row) != new or row.form_id != (chosen.pk if chosen else None):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+    TpsResult.objects.bulk_create(created)
+    TpsResult.objects.bulk_update(changed, ["state", "form", "votes", "voted", "valid",
+                                            "invalid"])
+    ResultTotal.objects.filter(contest=contest).delete()
+    ResultCount.objects.filter(contest=contest).delete()
+    ResultTotal.objects.bulk_create(
+        [ResultTotal(contest=contest, region_code=code, level=level, candidate=c, votes=v)
+         for (code, level, c), v in votes.items()], batch_size=5000)
+    ResultCount.objects.bulk_create(
+        [ResultCount(contest=contest, region_code=code, level=level, **values)
+         for (code, level), values in counts.items()], batch_size=5000)
+
+
+def totals_snapshot(contest: Contest) -> dict:
+    """The totals table as plain data, zero rows left out (what `rebuild` would not write)."""
+    votes = {(t.region_code, t.candidate): t.votes
+             for t in ResultTotal.objects.filter(contest=contest) if t.votes}
+    counts = {}
+    for c in ResultCount.objects.filter(contest=contest):
+        values = (c.accepted, c.flagged, c.voted, c.valid, c.invalid)
+        if any(values):
+            counts[c.region_code] = values
+    return {"votes": votes, "counts": counts}
