@@ -57,6 +57,8 @@ def test_a_counting_finish_after_midnight_is_the_next_day(login, tps):
     ({"kind": "HADIR", "time": "10.00"}, "count"),
     ({"kind": "HADIR", "time": "10.00", "count": 5000}, "count"),
     ({"client_id": "x"}, "client_id"),
+    ({"count": "lima"}, "count"),
+    ({"kind": None}, "kind"),
 ])
 def test_bad_reports_are_refused_with_the_field_named_and_nothing_stored(login, tps, fields,
                                                                           reason):
@@ -257,4 +259,19 @@ def test_under_a_desa_each_tps_shows_its_counting_progress_per_contest(login, tp
         f"/operasi/isi/?wilayah={tps.village.code}&pemilu=pemilu-2024&pada=20.00").content.decode()
     row = page.split(f"<td>{tps.code}</td>")[1].split("</tr>")[0]
     assert '<td class="num">2/5</td>' in row and "17.30" in row
+
+
+def test_a_report_without_its_tps_or_that_is_not_json_is_refused(login):
+    client = login("uji-field")
+    missing = post(client, {"client_id": "klien-0099", "kind": "BUKA"})
+    assert missing.status_code == 422 and missing.json()["detail"].startswith("tps")
+    garbled = client.post("/api/v1/laporan", "{bukan json", content_type="application/json")
+    assert garbled.status_code == 422
+    assert not FieldReport.objects.exists()
+
+
+def test_the_api_documents_the_report_body(login):
+    schema = login("uji-viewer").get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/laporan"]["post"]["requestBody"]
+    assert "client_id" in body["content"]["application/json"]["schema"]["properties"]
 

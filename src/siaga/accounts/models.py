@@ -76,19 +76,29 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("deleted")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # No database-level check: it would share-lock the user's row on every audited write
+    # (Django sets the field to NULL itself when a user is deleted).
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                             verbose_name=_("user"))
+                             verbose_name=_("user"), db_constraint=False)
     actor = models.CharField(_("actor"), max_length=150,
                              help_text=_("User name, or the command that made the change."))
     action = models.CharField(_("action"), max_length=6, choices=Action.choices)
-    model = models.CharField(_("data"), max_length=60, db_index=True)
+    # Indexed in Meta: every audited write pays for each index, so only what the log's
+    # filters use (model by equality, object and region by prefix).
+    model = models.CharField(_("data"), max_length=60)
     object_key = models.CharField(_("object"), max_length=80, db_index=True)
-    region_code = models.CharField(_("region"), max_length=13, db_index=True, blank=True)
+    region_code = models.CharField(_("region"), max_length=13, blank=True)
     before = models.JSONField(_("before"), null=True)
     after = models.JSONField(_("after"), null=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["model"], name="auditentry_model"),
+            # Prefix searches (the user's region and below); on PostgreSQL a pattern index.
+            models.Index(fields=["region_code"], name="auditentry_region_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

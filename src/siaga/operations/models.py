@@ -118,23 +118,28 @@ class FieldReport(models.Model):
         API = "api", _("API")
         SMS = "sms", "SMS/WhatsApp"
 
-    # The (election, tps, kind) index serves every lookup; single-column foreign-key indexes
-    # would only slow the busiest insert of polling day.
-    election = models.ForeignKey(Election, models.CASCADE, db_index=False)
-    tps = models.ForeignKey(TPS, models.CASCADE, related_name="field_reports", db_index=False)
+    # The busiest insert of polling day: the (election, tps, kind) index serves every lookup,
+    # so no single-column foreign-key indexes; and no database-level foreign-key checks, which
+    # would share-lock the same election row from every concurrent insert (the TPS is looked
+    # up before the insert, and Django cascades deletes itself).
+    election = models.ForeignKey(Election, models.CASCADE, db_index=False, db_constraint=False)
+    tps = models.ForeignKey(TPS, models.CASCADE, related_name="field_reports", db_index=False,
+                            db_constraint=False)
     kind = models.CharField(_("checkpoint"), max_length=16, choices=_choices(KIND_LABELS))
     contest = models.CharField(_("contest"), max_length=10, blank=True)
     at = models.DateTimeField(_("time"))
     count = models.PositiveIntegerField(_("count"), null=True, blank=True)
-    client_id = models.CharField(max_length=64, unique=True)
+    client_id = models.CharField(max_length=64)  # unique: see Meta (no LIKE index needed)
     source = models.CharField(_("source"), max_length=4, choices=Source.choices)
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["election", "tps", "kind"])]
+        constraints = [models.UniqueConstraint(fields=["client_id"],
+                                               name="fieldreport_client_id_unique")]
         verbose_name = _("field report")
         verbose_name_plural = _("field reports")
 
