@@ -75,7 +75,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
     # No database-level check: it would share-lock the user's row on every audited write
     # (Django sets the field to NULL itself when a user is deleted).
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
@@ -84,17 +84,20 @@ class AuditEntry(models.Model):
                              help_text=_("User name, or the command that made the change."))
     action = models.CharField(_("action"), max_length=6, choices=Action.choices)
     # Indexed in Meta: every audited write pays for each index, so only what the log's
-    # filters use (model by equality, object and region by prefix).
+    # filters use (model by equality, object and region by prefix) and no time index (the
+    # log is read newest first by id, which grows with time).
     model = models.CharField(_("data"), max_length=60)
-    object_key = models.CharField(_("object"), max_length=80, db_index=True)
+    object_key = models.CharField(_("object"), max_length=80)
     region_code = models.CharField(_("region"), max_length=13, blank=True)
     before = models.JSONField(_("before"), null=True)
     after = models.JSONField(_("after"), null=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-id"]
         indexes = [
             models.Index(fields=["model"], name="auditentry_model"),
+            models.Index(fields=["object_key"], name="auditentry_object_prefix",
+                         opclasses=["varchar_pattern_ops"]),
             # Prefix searches (the user's region and below); on PostgreSQL a pattern index.
             models.Index(fields=["region_code"], name="auditentry_region_prefix",
                          opclasses=["varchar_pattern_ops"]),
