@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("siaga.security.urls")),
     path("", include("siaga.logistics.urls")),
     path("", include("siaga.operations.urls")),
+    path("", include("siaga.results.urls")),
 ]

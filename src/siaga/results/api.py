@@ -1,8 +1,6 @@
 """Results over the API: a C.Hasil from the field (idempotent by client id, checked, answered
 with its findings in the user's language) and the totals per region."""
 
-from django.db.models import Count
-from django.db.models.functions import Substr
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -12,13 +10,7 @@ from siaga.accounts.scope import region_or_404, require, scope_code
 from siaga.operations.api import photo_file
 from siaga.regions.models import TPS, Contest, Election, Level, Region
 from siaga.results import services
-from siaga.results.models import (
-    NUMBER_FIELDS,
-    ResultCount,
-    ResultForm,
-    ResultTotal,
-    TpsResult,
-)
+from siaga.results.models import NUMBER_FIELDS, ResultForm, TpsResult
 from siaga.shortcache import ShortCache
 
 router = Router(tags=["results"])
@@ -151,27 +143,6 @@ def _election(slug: str | None, kind: str) -> Election:
     return election
 
 
-def _region_rows(contest: Contest, codes: list[str]) -> tuple[dict, dict]:
-    votes: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for t in ResultTotal.objects.filter(contest=contest, region_code__in=codes):
-        votes[t.region_code][t.candidate] = t.votes
-    counts = {c.region_code: c for c in ResultCount.objects.filter(contest=contest,
-                                                                   region_code__in=codes)}
-    return votes, counts
-
-
-def _tps_per_region(election: Election, parent: str, width: int | None) -> dict[str, int]:
-    """TPS per region one level below `parent` (by code prefix), or of `parent` itself."""
-    tps = TPS.objects.filter(election=election, code__startswith=parent)
-    if width is None:
-        return {parent: tps.count()}
-    return dict(tps.annotate(p=Substr("code", 1, width)).values("p").annotate(n=Count("id"))
-                .values_list("p", "n"))
-
-
-CHILD_WIDTH = {"": 2, 2: 5, 5: 8, 8: 13}
-
-
 @router.get("/hasil/total")
 def totals(request, wilayah: str | None = None, kontes: str = "PPWP",
            election: str | None = None):
@@ -196,27 +167,7 @@ def totals(request, wilayah: str | None = None, kontes: str = "PPWP",
     if contest is None:
         raise HttpError(404, _("contest: %(election)s has no contest '%(v)s'.") % {
             "election": the_election.name, "v": kontes})
-    codes = [code] + [c for c, _name in children]
-    votes, counts = _region_rows(contest, codes)
-    registered = _tps_per_region(the_election, code, None)
-    width = CHILD_WIDTH.get(len(code) if code else "")
-    if width and children:
-        registered |= _tps_per_region(the_election, code, width)
-
-    def one(region_code: str, name: str, region_level: str) -> dict:
-        count = counts.get(region_code)
-        accepted = count.accepted if count else 0
-        flagged = count.flagged if count else 0
-        expected = registered.get(region_code, 0)
-        return {"code": region_code, "name": name, "level": region_level,
-                "votes": dict(sorted(votes[region_code].items())),
-                "voted": count.voted if count else 0, "valid": count.valid if count else 0,
-                "invalid": count.invalid if count else 0, "tps": expected, "tps_in": accepted,
-                "tps_flagged": flagged, "tps_missing": expected - accepted}
-
-    child_level = {2: "kabkota", 5: "kecamatan", 8: "desa"}.get(len(code), "provinsi")
     return {"election": the_election.slug, "contest": kind,
             "candidates": [{"number": c.number, "name": c.name, "party": c.party}
                            for c in services.candidates_of(contest)],
-            "region": one(code, region_name, level),
-            "children": [one(c, name, child_level) for c, name in children]}
+            **services.region_totals(the_election, contest, code, region_name, level, children)}

@@ -18,7 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from siaga.accounts.scope import require
@@ -412,3 +413,54 @@ def totals_snapshot(contest: Contest) -> dict:
         if any(values):
             counts[c.region_code] = values
     return {"votes": votes, "counts": counts}
+
+
+# --- totals as pages and the API show them ------------------------------------------------
+
+def _region_rows(contest: Contest, codes: list[str]) -> tuple[dict, dict]:
+    votes: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for t in ResultTotal.objects.filter(contest=contest, region_code__in=codes):
+        votes[t.region_code][t.candidate] = t.votes
+    counts = {c.region_code: c for c in ResultCount.objects.filter(contest=contest,
+                                                                   region_code__in=codes)}
+    return votes, counts
+
+
+def _tps_per_region(election: Election, parent: str, width: int | None) -> dict[str, int]:
+    """TPS per region one level below `parent` (by code prefix), or of `parent` itself."""
+    tps = TPS.objects.filter(election=election, code__startswith=parent)
+    if width is None:
+        return {parent: tps.count()}
+    return dict(tps.annotate(p=Substr("code", 1, width)).values("p").annotate(n=Count("id"))
+                .values_list("p", "n"))
+
+
+CHILD_WIDTH = {"": 2, 2: 5, 5: 8, 8: 13}
+
+
+def region_totals(election: Election, contest: Contest, code: str, name: str, level: str,
+                  children: list[tuple[str, str]]) -> dict:
+    """The region's totals and each child's: votes per ballot number of the accepted forms,
+    voters, valid and invalid votes, TPS registered / in (accepted) / flagged / missing."""
+    codes = [code] + [c for c, _name in children]
+    votes, counts = _region_rows(contest, codes)
+    registered = _tps_per_region(election, code, None)
+    width = CHILD_WIDTH.get(len(code) if code else "")
+    if width and children:
+        registered |= _tps_per_region(election, code, width)
+
+    def one(region_code: str, region_name: str, region_level: str) -> dict:
+        count = counts.get(region_code)
+        accepted = count.accepted if count else 0
+        flagged = count.flagged if count else 0
+        expected = registered.get(region_code, 0)
+        return {"code": region_code, "name": region_name, "level": region_level,
+                "votes": dict(sorted(votes[region_code].items())),
+                "voted": count.voted if count else 0, "valid": count.valid if count else 0,
+                "invalid": count.invalid if count else 0, "tps": expected, "tps_in": accepted,
+                "tps_flagged": flagged, "tps_missing": expected - accepted}
+
+    child_level = {2: "kabkota", 5: "kecamatan", 8: "desa"}.get(len(code), "provinsi")
+    return {"region": one(code, name, level),
+            "children": [one(c, n, child_level) for c, n in children]}
+

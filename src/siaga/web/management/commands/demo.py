@@ -5,6 +5,7 @@ from siaga.accounts.demo import accounts_file, create_demo_accounts
 from siaga.logistics.demo import load_demo_logistics
 from siaga.operations.staff import load_demo_staff
 from siaga.regions.demo import load_demo
+from siaga.results.demo import load_demo_candidates
 from siaga.risk.demo import load_demo_assessments
 from siaga.security.demo import load_demo_personnel
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             personnel = load_demo_personnel(result["pemilu"])
             vehicles = load_demo_logistics(result["pemilu"])
             staff = load_demo_staff()
+            load_demo_candidates(result["pemilu"])
             created = create_demo_accounts()
         self.stdout.write(
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
