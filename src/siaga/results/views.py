@@ -51,7 +51,7 @@ def results_view(request):
                           {_("votes"): [s["votes"] for s in total["shares"]]},
                           title=_("%(contest)s, %(region)s: accepted forms only") % {
                               "contest": contest.get_kind_display(), "region": region.name},
-                          xlabel=_("votes")) if candidates else ""
+                          xlabel=_("votes")) if sum(total["votes"].values()) else ""
     return render(request, "results/overview.html", {
         "region": region, "election": election, "contest": contest, "candidates": candidates,
         "rows": rows, "total": total, "chart": chart, "breadcrumb": breadcrumb(request, region),
