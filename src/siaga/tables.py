@@ -9,15 +9,14 @@ from django.utils.translation import gettext as _
 
 def read_table(content: bytes, aliases: dict[str, str], required: tuple[str, ...]
                ) -> tuple[list[tuple[int, dict]], list[dict]]:
-    """The rows of the first sheet under its header row as (row number, {column: value}),
-    blank rows skipped; or problems ({row, column, reason}) when the file or header is wrong."""
-    from openpyxl import load_workbook
-
+    """The rows of the first sheet (XLSX) or of a CSV file (comma or semicolon) under its
+    header row as (row number, {column: value}), blank rows skipped; or problems ({row,
+    column, reason}) when the file or header is wrong."""
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = _xlsx_rows(content) if content[:2] == b"PK" else _csv_rows(content)
     except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
-        return [], [{"row": 0, "column": "", "reason": _("The file cannot be read as XLSX (%(e)s).")
+        return [], [{"row": 0, "column": "", "reason": _("The file cannot be read as XLSX or "
+                                                         "CSV (%(e)s).")
                      % {"e": str(exc) or type(exc).__name__}}]
 
     def names(row):
@@ -56,3 +55,19 @@ def whole_number(value, number: int, column: str, problems: list, *, minimum: in
                                                             "min": minimum}})
         return None
     return result
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def _csv_rows(content: bytes) -> list[list]:
+    import csv
+
+    text = content.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+

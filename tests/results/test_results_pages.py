@@ -80,3 +80,56 @@ def test_two_sources_that_disagree_are_shown_side_by_side(login, tps):
     page = client.get(f"/hasil/tps/{tps.code}/?pemilu=pemilu-2024&kontes=PPWP").content.decode()
     assert 'id="sources"' in page and page.count('class="short"') == 2  # 01 and 02 differ
     assert "116" in page and "117" in page
+
+
+def forms_csv(rows) -> bytes:
+    header = ("tps;kontes;sumber;dpt;dptb;dpk;pengguna hak pilih;surat suara diterima;"
+              "digunakan;tidak digunakan;rusak;suara sah;suara tidak sah;suara 01;suara 02;"
+              "suara 03")
+    return ("\n".join([header] + [";".join(str(v) for v in row) for row in rows]) + "\n").encode()
+
+
+def csv_row(tps, votes=(117, 60, 25)):
+    received = tps.dpt + math.ceil(tps.dpt * 2 / 100)
+    return (tps.code, "PPWP", "kpu_import", tps.dpt, 0, 0, 212, received, 212, received - 212,
+            0, 202, 10, *votes)
+
+
+def upload(client, content: bytes, name="hasil.csv"):
+    import io
+
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post("/hasil/impor/?pemilu=pemilu-2024", {"file": file})
+
+
+def test_an_import_with_one_bad_row_stores_nothing_and_names_row_and_column(login, tps):
+    content = forms_csv([csv_row(tps), ("62.13.01.9999-001", *csv_row(tps)[1:]),
+                         (*csv_row(tps)[:12], "sepuluh", 117, 60, 25)])
+    page = upload(login("uji-coordinator"), content).content.decode()
+    assert 'id="forms-problems"' in page
+    assert "<td>3</td><td>tps</td>" in page and "<td>4</td><td>invalid</td>" in page
+    assert not ResultForm.objects.exists()
+
+
+def test_an_import_stores_good_rows_flags_the_misread_one_and_is_idempotent(login, pemilu, tps):
+    other = TPS.objects.filter(election=pemilu, code__startswith="62.13.02").first()
+    content = forms_csv([csv_row(tps), csv_row(other, votes=(617, 60, 25))])
+    client = login("uji-coordinator")
+    page = upload(client, content).content.decode()
+    assert "2" in page.split('id="import-summary"')[1][:80]
+    assert ResultForm.objects.filter(status="accepted").count() == 1
+    assert ResultForm.objects.filter(status="flagged").count() == 1
+    again = upload(client, content).content.decode()
+    assert ResultForm.objects.count() == 2 and 'id="import-summary"' in again
+
+
+def test_forms_import_from_json_too(login, tps):
+    import json
+
+    keys = ("tps", "kontes", "sumber", "dpt", "dptb", "dpk", "pengguna hak pilih",
+            "surat suara diterima", "digunakan", "tidak digunakan", "rusak", "suara sah",
+            "suara tidak sah", "suara 01", "suara 02", "suara 03")
+    content = json.dumps([dict(zip(keys, csv_row(tps), strict=True))]).encode()
+    upload(login("uji-coordinator"), content, name="hasil.json")
+    assert ResultForm.objects.get().status == "accepted"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("hasil/periksa/", views.entry_check, name="results_check"),
     path("hasil/tinjau/", views.review_view, name="results_review"),
     path("hasil/tps/<str:code>/", views.tps_view, name="results_tps"),
+    path("hasil/impor/", views.import_view, name="results_import"),
 ]

@@ -3,18 +3,20 @@ the review of flagged forms, and one TPS's sources side by side."""
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siaga.accounts.scope import profile_of, scope_code, tps_or_404
 from siaga.regions.models import Contest, Level
 from siaga.regions.views import breadcrumb, election_for, region_for
-from siaga.results import checks, services
+from siaga.results import checks, imports, services
 from siaga.results.models import CATEGORY_FIELDS, NUMBER_FIELDS, ResultForm
 from siaga.web.charts import bar_chart_svg
 
@@ -202,3 +204,26 @@ def review_view(request):
         "fields": [(n, checks.field_label(n, _)) for n in NUMBER_FIELDS],
         "may_review": profile_of(request.user).may(services.REVIEW_RIGHT)})
 
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV, XLSX or JSON file"))
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    """Forms from a file: every row checked first, nothing stored if one is wrong."""
+    election = election_for(request)
+    upload, problems, summary = ImportForm(), [], None
+    if request.method == "POST":
+        profile = profile_of(request.user)
+        if not profile.may("write_registry"):
+            raise PermissionDenied(_("Your role may not do this."))
+        upload = ImportForm(request.POST, request.FILES)
+        if upload.is_valid():
+            file = upload.cleaned_data["file"]
+            summary, problems = imports.import_forms(election, file.name, file.read(),
+                                                     scope=profile.region.code, user=request.user)
+    return render(request, "results/import.html", {
+        "election": election, "contest": None, "upload": upload, "problems": problems,
+        "summary": summary})
