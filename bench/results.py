@@ -37,10 +37,16 @@ import numpy as np
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results_core import SIREKAP_MISREAD_TPS, as_int32, median_time, misread
+from results_core import (
+    SIREKAP_MISREAD_TPS,
+    apply_corrections,
+    as_int32,
+    median_time,
+    misread,
+)
 
-from siaga.results.checks import check, check_arrays, flags
-from siaga.results.rollup import ACCEPTED, FLAGGED, LEVELS, Hierarchy, Rollup, Row
+from siaga.results.checks import check_arrays
+from siaga.results.rollup import ACCEPTED, FLAGGED, LEVELS, Hierarchy, Rollup
 from siaga.results.synthetic import (
     CANDIDATES,
     CHOICES,
@@ -169,14 +175,7 @@ def main() -> int:
         pg_matches = pg_levels(rows) == before
 
         # Corrections in process: each flagged form re-entered, checked, applied.
-        correction_times = []
-        for i in flagged:
-            started = time.perf_counter()
-            form = true_forms.form(int(i))
-            if flags(check(form)):
-                raise SystemExit(f"the corrected form at TPS {i} is still flagged")
-            rollup.apply(int(i), Row(FLAGGED), Row(ACCEPTED, tuple(form.votes.values())))
-            correction_times.append(time.perf_counter() - started)
+        correction_times = apply_corrections(rollup, flagged, true_forms)
         rebuilt = Rollup.build(hierarchy, true_forms.votes, np.full(len(true_forms), ACCEPTED),
                                columns=CHOICES)
         national = {CANDIDATES[c]: v for c, v in rollup.national().items()}

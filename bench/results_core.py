@@ -82,6 +82,20 @@ def misread(forms: FormArrays, count: int, rng: np.random.Generator):
     return shown, truth
 
 
+def apply_corrections(rollup: Rollup, flagged, true_forms: FormArrays) -> list[float]:
+    """Each flagged form re-entered from its photo, checked and applied incrementally; the
+    seconds each correction took."""
+    times = []
+    for i in flagged:
+        started = time.perf_counter()
+        form = true_forms.form(int(i))
+        if flags(check(form)):
+            raise SystemExit(f"the corrected form at TPS {i} is still flagged")
+        rollup.apply(int(i), Row(FLAGGED), Row(ACCEPTED, tuple(form.votes.values())))
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def median_time(run, repeat: int) -> tuple[float, object]:
     times, value = [], None
     for _ in range(repeat):
@@ -127,15 +141,7 @@ def main() -> int:
         elif readings:
             hinted_other += 1
 
-    # Corrections: each flagged form re-entered from the photo, checked, applied incrementally.
-    correction_times = []
-    for i in flagged:
-        started = time.perf_counter()
-        form = true_forms.form(int(i))
-        if flags(check(form)):
-            raise SystemExit(f"the corrected form at TPS {i} is still flagged")
-        rollup.apply(int(i), Row(FLAGGED), Row(ACCEPTED, tuple(form.votes.values())))
-        correction_times.append(time.perf_counter() - started)
+    correction_times = apply_corrections(rollup, flagged, true_forms)
 
     rebuilt = Rollup.build(hierarchy, true_forms.votes, np.full(len(true_forms), ACCEPTED),
                            columns=CHOICES)
