@@ -71,6 +71,16 @@ def needs_for(election: Election, region_code: str) -> tuple[needs.Needs, needs.
     return needs.compute_needs(needs_tps(election, region_code), rules), rules
 
 
+def dapil_check(election: Election, region_code: str) -> tuple[needs.Needs, needs.Rules,
+                                                                 list[needs.Problem]]:
+    """The needs and the check that every ballot bundle a correct packing produces carries
+    its TPS's dapil (the TPS read once for both)."""
+    rules = rules_for(election)
+    tps_list = needs_tps(election, region_code)
+    nd = needs.compute_needs(tps_list, rules)
+    return nd, rules, needs.check_bundles(needs.bundles_from(nd), tps_list, rules)
+
+
 # --- the network ------------------------------------------------------------------------
 
 @dataclass(frozen=True)

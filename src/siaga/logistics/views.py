@@ -51,7 +51,7 @@ def needs_view(request):
                "regency": regency}
     if regency is None:
         return render(request, "logistics/needs.html", context)
-    nd, rules = registry.needs_for(election, region.code)
+    nd, rules, bundle_problems = registry.dapil_check(election, region.code)
     child_width = 8 if region.level == Level.KABKOTA else 13
     names = dict(Region.objects.within(region).values_list("code", "name"))
     children = defaultdict(lambda: {"tps": 0, "ballots": 0, "volume": 0.0, "weight": 0.0})
@@ -73,8 +73,7 @@ def needs_view(request):
         "psu": nd.psu_reserve if region.level == Level.KABKOTA else (),
         "items": [(item_name(li, rules), li) for li in total_items(in_warehouse)],
         "problems": [p.render(_) for p in nd.problems],
-        "bundle_problems": [p.render(_) for p in needs.check_bundles(
-            needs.bundles_from(nd), registry.needs_tps(election, region.code), rules)],
+        "bundle_problems": [p.render(_) for p in bundle_problems],
         "comparison": comparison,
         "may_write": profile_of(request.user).may("write_registry"),
     }
@@ -104,11 +103,9 @@ def packing_export(request, fmt: str):
     level = request.GET.get("tingkat", "tps")
     if level not in needs.LEVELS:
         raise Http404(level)
-    nd, rules = registry.needs_for(election, region.code)
+    nd, rules, check = registry.dapil_check(election, region.code)
     lists = needs.packing_lists(nd, rules, level)
     names = dict(Region.objects.within(regency).values_list("code", "name"))
-    check = needs.check_bundles(needs.bundles_from(nd), registry.needs_tps(election, region.code),
-                                rules)
     name = f"kemasan-{level}-{region.code}"
     if fmt == "xlsx":
         book = xlsx.new_book()
