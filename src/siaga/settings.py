@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "siaga.logistics",
     "siaga.operations",
     "siaga.results",
+    "siaga.officers",
+    "siaga.readiness",
+    "siaga.public",
     "siaga.web",
 ]
 

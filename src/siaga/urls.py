@@ -23,4 +23,7 @@ urlpatterns = [
     path("", include("siaga.logistics.urls")),
     path("", include("siaga.operations.urls")),
     path("", include("siaga.results.urls")),
+    path("", include("siaga.officers.urls")),
+    path("", include("siaga.readiness.urls")),
+    path("", include("siaga.public.urls")),
 ]
