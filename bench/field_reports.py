@@ -38,11 +38,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fresh_database() -> str:
+def fresh_database(name: str = DB) -> str:
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB}")
-    return f"{PG}/{DB}"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{PG}/{name}"
 
 
 class Server:
@@ -78,16 +78,23 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def client(port, path, token, codes, seconds, seed, out):
+def client(port, path, token, codes, seconds, seed, out, body):
     try:
-        out.put(requests(port, path, token, codes, seconds, seed))
+        out.put(requests(port, path, token, codes, seconds, seed, body))
     except Exception as exc:  # report, never leave the parent waiting
         out.put({"latencies": [], "acked": [], "errors": 1, "crash": repr(exc)})
 
 
-def requests(port, path, token, codes, seconds, seed) -> dict:
-    """Send requests one after another until the time is up; 10% of report requests repeat
-    an earlier client id (a phone retrying after a lost answer)."""
+def report_body(rng, cid, codes) -> dict:
+    return {"client_id": cid, "tps": rng.choice(codes), "kind": "HADIR",
+            "time": f"{rng.randint(8, 12):02d}.00", "count": rng.randint(0, 300),
+            "election": "pemilu-2024"}
+
+
+def requests(port, path, token, codes, seconds, seed, body=report_body) -> dict:
+    """Send requests one after another until the time is up; 10% of requests to a real
+    endpoint repeat an earlier client id (a phone retrying after a lost answer). `body(rng,
+    client id, codes)` makes a real endpoint's request."""
     rng = random.Random(seed)
     latencies, acked, sent_ids, errors = [], [], [], 0
     headers = {"Content-Type": "application/json"}
@@ -96,23 +103,21 @@ def requests(port, path, token, codes, seconds, seed) -> dict:
     deadline = time.perf_counter() + seconds
     n = 0
     while time.perf_counter() < deadline:
-        if path.endswith("laporan"):
+        if path.endswith("bench/bare"):
+            cid = f"bare{seed}-{n}"
+            body_json = {"value": cid}
+        else:
             if sent_ids and rng.random() < DUPLICATE_SHARE:
                 cid = rng.choice(sent_ids)
             else:
                 cid = f"b{seed}-{n:07d}"
                 sent_ids.append(cid)
-            body = {"client_id": cid, "tps": rng.choice(codes), "kind": "HADIR",
-                    "time": f"{rng.randint(8, 12):02d}.00", "count": rng.randint(0, 300),
-                    "election": "pemilu-2024"}
-        else:
-            cid = f"bare{seed}-{n}"
-            body = {"value": cid}
+            body_json = body(rng, cid, codes)
         n += 1
         start = time.perf_counter()
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("POST", path, json.dumps(body), headers)
+            conn.request("POST", path, json.dumps(body_json), headers)
             response = conn.getresponse()
             response.read()
             conn.close()
@@ -128,10 +133,10 @@ def requests(port, path, token, codes, seconds, seed) -> dict:
     return {"latencies": latencies, "acked": acked, "errors": errors}
 
 
-def burst(port, path, token, codes, seconds, seed_base, during=None):
+def burst(port, path, token, codes, seconds, seed_base, during=None, body=report_body):
     queue = multiprocessing.Queue()
     procs = [multiprocessing.Process(target=client, args=(port, path, token, codes, seconds,
-                                                          seed_base + i, queue))
+                                                          seed_base + i, queue, body))
              for i in range(CLIENTS)]
     started = time.perf_counter()
     for p in procs:
@@ -156,40 +161,53 @@ def p99_ms(latencies) -> float:
     return round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1) if ordered else 0.0
 
 
+def token_for(env: dict, username: str) -> str:
+    code = ("from django.contrib.auth.models import User; from siaga.accounts.models import "
+            f"ApiToken; print(ApiToken.issue(User.objects.get(username='{username}'), "
+            "'bench')[1])")
+    return subprocess.run([sys.executable, "-m", "siaga", "shell", "-c", code], env=env,
+                          capture_output=True, text=True, check=True).stdout.split()[-1]
+
+
+def start_demo_server(database: str, var: str) -> tuple[Server, str, str]:
+    """`siaga serve` on a fresh PostgreSQL database with the demo regency: (server, database
+    URL, a device token of the demo coordinator)."""
+    url = fresh_database(database)
+    env = dict(os.environ, SIAGA_DATABASE_URL=url, SIAGA_VAR_DIR=var, SIAGA_BENCH_ENDPOINTS="1")
+    server = Server(env, free_port())
+    note("starting the server (first start migrates and loads the demo)")
+    server.start()
+    note("server up; issuing a device token")
+    return server, url, token_for(env, "koordinator")
+
+
+def alternate(port, token, codes, real_path, body=report_body, rounds=ROUNDS):
+    """Warm both endpoints, then alternate bare and real rounds so that a busy moment hits
+    both: (bare bursts, real bursts, bare per s, real per s)."""
+    burst(port, "/api/v1/bench/bare", None, codes, 1.5, 900)
+    burst(port, real_path, token, codes, 1.5, 950, body=body)
+    bare, real = [], []
+    note("measuring")
+    for r in range(rounds):
+        bare.append(burst(port, "/api/v1/bench/bare", None, codes, ROUND_SECONDS, 1000 + 100 * r))
+        real.append(burst(port, real_path, token, codes, ROUND_SECONDS, 5000 + 100 * r,
+                          body=body))
+    baseline = sum(len(b["latencies"]) for b in bare) / sum(b["seconds"] for b in bare)
+    rate = sum(len(b["latencies"]) for b in real) / sum(b["seconds"] for b in real)
+    return bare, real, baseline, rate
+
+
 def main() -> None:
-    url = fresh_database()
     with tempfile.TemporaryDirectory() as var:
-        env = dict(os.environ, SIAGA_DATABASE_URL=url, SIAGA_VAR_DIR=var,
-                   SIAGA_BENCH_ENDPOINTS="1")
-        port = free_port()
-        server = Server(env, port)
-        note("starting the server (first start migrates and loads the demo)")
-        server.start()
-        note("server up; issuing a device token")
-        token = subprocess.run(
-            [sys.executable, "-m", "siaga", "shell", "-c",
-             "from django.contrib.auth.models import User; from siaga.accounts.models import "
-             "ApiToken; print(ApiToken.issue(User.objects.get(username='koordinator'), "
-             "'bench')[1])"], env=env, capture_output=True, text=True, check=True
-        ).stdout.split()[-1]
+        server, url, token = start_demo_server(DB, var)
+        port = server.port
         with psycopg.connect(url) as conn:
             codes = [r[0] for r in conn.execute(
                 "SELECT t.code FROM regions_tps t JOIN regions_election e ON e.id = t.election_id "
                 "WHERE e.slug = 'pemilu-2024' ORDER BY t.code")]
         note(f"{len(codes)} TPS; warming up")
         try:
-            # Warm both endpoints (imports, connections) before measuring.
-            burst(port, "/api/v1/bench/bare", None, codes, 1.5, 900)
-            burst(port, "/api/v1/laporan", token, codes, 1.5, 950)
-            bare, real = [], []
-            note("measuring")
-            for r in range(ROUNDS):
-                bare.append(burst(port, "/api/v1/bench/bare", None, codes, ROUND_SECONDS,
-                                  1000 + 100 * r))
-                real.append(burst(port, "/api/v1/laporan", token, codes, ROUND_SECONDS,
-                                  5000 + 100 * r))
-            baseline = sum(len(b["latencies"]) for b in bare) / sum(b["seconds"] for b in bare)
-            reports = sum(len(b["latencies"]) for b in real) / sum(b["seconds"] for b in real)
+            _bare, real, baseline, reports = alternate(port, token, codes, "/api/v1/laporan")
             latencies = [x for b in real for x in b["latencies"]]
             acked = {cid for b in real for cid in b["acked"]}
             errors = sum(b["errors"] for b in real)

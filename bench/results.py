@@ -17,10 +17,14 @@ in bench/results_core.py. Measured:
   rebuild, and after the corrections (in process, and in PostgreSQL by one UPDATE from the
   COPYed true rows) the nation has the official totals.
 
-API throughput (`api_forms_per_s` against `baseline_per_s` of the bare insert endpoint) is not
-measured yet: null (it would reuse bench/field_reports.py's server and burst helpers).
+* api_forms_per_s: presidential C.Hasil POSTed to /api/v1/hasil (device token, checks,
+  idempotency by client id with 10% retried duplicates, the TPS's state locked, the totals of
+  every level moved, audit) on production's stack (`siaga serve`, PostgreSQL; the demo
+  regency's synthetic TPS, three sources each, so later forms are new versions of a source's
+  form), against `baseline_per_s` of the bare one-row-insert endpoint on the same server;
+  rounds alternate (bench/field_reports.py's helpers). Target ratio 0.7.
 
-Run: .tools/bin/uv run python bench/results.py [--seed 2024] [--repeat 7]
+Run: .tools/bin/uv run python bench/results.py [--seed 2024] [--repeat 7] [--no-api]
 Prints one JSON line.
 """
 
@@ -37,6 +41,7 @@ import numpy as np
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import field_reports as fr
 from results_core import (
     SIREKAP_MISREAD_TPS,
     apply_corrections,
@@ -128,11 +133,72 @@ def in_process_levels(rollup: Rollup) -> dict[str, dict[str, tuple]]:
     return out
 
 
+API_DB = "siaga_bench_results_api"
+SOURCES = ("kpps", "ptps", "pemda")
+
+
+def hasil_body(rng, cid, tps) -> dict:
+    """A presidential C.Hasil whose arithmetic holds, for a random (code, DPT) of `tps`."""
+    code, dpt = rng.choice(tps)
+    received = dpt + -(-dpt * 2 // 100)
+    voted = rng.randint(dpt // 2, dpt)
+    invalid = rng.randint(0, voted // 20)
+    valid = voted - invalid
+    a = rng.randint(0, valid)
+    b = rng.randint(0, valid - a)
+    damaged = rng.randint(0, received - voted)
+    return {"client_id": cid, "tps": code, "contest": "PPWP", "election": "pemilu-2024",
+            "source": rng.choice(SOURCES), "dpt": dpt, "voted": voted,
+            "ballots_received": received, "ballots_used": voted, "ballots_damaged": damaged,
+            "ballots_unused": received - voted - damaged, "valid": valid, "invalid": invalid,
+            "votes": {"01": a, "02": b, "03": valid - a - b}}
+
+
+def api_throughput() -> dict:
+    """Forms per second through the API against the bare insert endpoint, same server."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as var:
+        server, url, token = fr.start_demo_server(API_DB, var)
+        try:
+            with psycopg.connect(url) as conn:
+                tps = [tuple(r) for r in conn.execute(
+                    "SELECT t.code, t.dpt_men + t.dpt_women FROM regions_tps t JOIN "
+                    "regions_election e ON e.id = t.election_id WHERE e.slug = 'pemilu-2024' "
+                    "ORDER BY t.code")]
+            fr.note(f"{len(tps)} TPS; warming up")
+            _bare, real, baseline, rate = fr.alternate(server.port, token, tps, "/api/v1/hasil",
+                                                       body=hasil_body)
+        finally:
+            server.stop()
+        with psycopg.connect(url) as conn:
+            stored, distinct = conn.execute(
+                "SELECT count(*), count(DISTINCT client_id) FROM results_resultform").fetchone()
+            # Every level's incremental totals equal the accepted forms' sum (the nation here).
+            counted = conn.execute(
+                "SELECT coalesce(sum(valid), 0) FROM results_tpsresult WHERE state = 'accepted'"
+            ).fetchone()[0]
+            nation = conn.execute(
+                "SELECT coalesce(sum(valid), 0) FROM results_resultcount WHERE region_code = ''"
+            ).fetchone()[0]
+    latencies = [x for b in real for x in b["latencies"]]
+    acked = {cid for b in real for cid in b["acked"]}
+    return {"api_forms_per_s": round(rate, 1), "baseline_per_s": round(baseline, 1),
+            "api_ratio": round(rate / baseline, 3), "target_api_ratio": 0.7,
+            "api_p99_ms": fr.p99_ms(latencies), "api_requests": len(latencies),
+            "api_errors": sum(b["errors"] for b in real),
+            "api_forms_stored": stored, "api_duplicates": stored - distinct,
+            "api_acked_missing": len(acked) - min(len(acked), distinct),
+            "api_totals_consistent": int(counted) == int(nation)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--no-api", action="store_true", help="skip the API throughput part")
     args = parser.parse_args()
+    api = {"api_forms_per_s": None, "baseline_per_s": None} if args.no_api else api_throughput()
     rng = np.random.default_rng(args.seed)
 
     started = time.perf_counter()
@@ -214,13 +280,11 @@ def main() -> int:
         "flagged": len(flagged),
         "national_totals_match": bool(match),
         "candidate_totals": national,
-        "api_forms_per_s": None,
-        "baseline_per_s": None,
-        "api_note": "not measured yet (would reuse bench/field_reports.py against "
-                    "/api/v1/bench/bare)",
+        **api,
         "python": sys.version.split()[0],
     }))
-    return 0 if match else 1
+    api_ok = args.no_api or (api["api_duplicates"] == 0 and api["api_totals_consistent"])
+    return 0 if match and api_ok else 1
 
 
 if __name__ == "__main__":

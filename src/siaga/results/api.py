@@ -84,7 +84,9 @@ def _numbers(data: FormIn, choices: list[str]) -> dict:
 
 
 def form_out(form: ResultForm, stored: bool) -> dict:
-    counted = TpsResult.objects.filter(form=form).exists()
+    counted = getattr(form, "counted", None)
+    if counted is None:
+        counted = TpsResult.objects.filter(form=form).exists()
     return {
         "stored": stored, "id": form.pk, "client_id": form.client_id, "tps": form.tps.code,
         "election": form.election.slug, "contest": form.contest.kind, "source": form.source,
