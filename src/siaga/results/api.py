@@ -173,3 +173,109 @@ def totals(request, wilayah: str | None = None, kontes: str = "PPWP",
             "candidates": [{"number": c.number, "name": c.name, "party": c.party}
                            for c in services.candidates_of(contest)],
             **services.region_totals(the_election, contest, code, region_name, level, children)}
+
+
+# --- review ------------------------------------------------------------------------------
+
+class ReviewIn(Schema):
+    note: str = ""
+
+
+class CorrectionIn(Schema):
+    """The numbers read again from the photo: only those given change (`votes` merges by
+    ballot number). `client_id` makes a retried correction a no-op."""
+
+    client_id: str | None = None
+    note: str = ""
+    dpt: int | None = None
+    dptb: int | None = None
+    dpk: int | None = None
+    voted: int | None = None
+    voted_dpt: int | None = None
+    voted_dptb: int | None = None
+    voted_dpk: int | None = None
+    ballots_received: int | None = None
+    ballots_used: int | None = None
+    ballots_unused: int | None = None
+    ballots_damaged: int | None = None
+    valid: int | None = None
+    invalid: int | None = None
+    votes: dict[str, int] = {}
+
+
+def _form_for_review(request, form_id: int) -> ResultForm:
+    """A form of the user's region (others look as if they did not exist), for a reviewer."""
+    form = ResultForm.objects.select_related("tps__election", "contest", "election").filter(
+        pk=form_id, tps__code__startswith=scope_code(request.user)).first()
+    if form is None:
+        raise HttpError(404, _("There is no result form %(id)s in your region.") % {"id": form_id})
+    require(request.user, services.REVIEW_RIGHT, form.tps.code)
+    return form
+
+
+def _reviewed(action, *args) -> JsonResponse:
+    try:
+        form = action(*args)
+    except services.ReviewError as exc:
+        raise HttpError(409, _(str(exc))) from exc
+    return JsonResponse(form_out(form, True))
+
+
+@router.get("/hasil/tinjau")
+def review_queue(request, wilayah: str | None = None, kontes: str | None = None,
+                 election: str | None = None, limit: int = 100):
+    """Flagged forms waiting for review in a region (default: the user's), the current
+    version of each source's form, worst first: each with its findings in the user's
+    language."""
+    require(request.user, services.REVIEW_RIGHT)
+    code = scope_code(request.user) if wilayah is None else region_or_404(request.user,
+                                                                          wilayah).code
+    forms = ResultForm.objects.filter(status=ResultForm.Status.FLAGGED, current=True,
+                                      tps__code__startswith=code)
+    if kontes:
+        forms = forms.filter(contest__kind=kontes.upper())
+    if election:
+        forms = forms.filter(election__slug=election)
+    forms = forms.select_related("tps", "contest", "election").order_by("tps__code", "id")
+    return {"forms": [form_out(f, False) for f in forms[:max(1, min(limit, 1000))]]}
+
+
+@router.post("/hasil/{form_id}/terima")
+def review_accept(request, form_id: int, data: ReviewIn):
+    """Accept a form after checking it against its photo: it counts for its TPS."""
+    return _reviewed(services.accept, _form_for_review(request, form_id), request.user,
+                     data.note[:2000])
+
+
+@router.post("/hasil/{form_id}/tolak")
+def review_reject(request, form_id: int, data: ReviewIn):
+    """Reject a form (not this TPS's sheet, a duplicate): kept, never counted. A note is
+    required."""
+    if not data.note.strip():
+        raise HttpError(422, _("note: say why the form is rejected."))
+    return _reviewed(services.reject, _form_for_review(request, form_id), request.user,
+                     data.note[:2000])
+
+
+@router.post("/hasil/{form_id}/koreksi")
+def review_correct(request, form_id: int, data: CorrectionIn):
+    """Correct a form: a new version with the numbers read again (the old one is kept). The
+    new version is checked like any form: accepted and counted when it adds up."""
+    form = _form_for_review(request, form_id)
+    if data.client_id:
+        done = ResultForm.objects.filter(client_id=data.client_id).first()
+        if done is not None:
+            return JsonResponse(form_out(done, False))
+    numbers = {k: v for k, v in data.dict().items()
+               if k not in ("client_id", "note", "votes") and v is not None}
+    for name, value in [*numbers.items(), *((f"votes.{c}", v) for c, v in data.votes.items())]:
+        if not 0 <= value <= MAX_COUNT:
+            raise HttpError(422, _("%(field)s: %(v)s is not a count on one TPS's form.") % {
+                "field": name, "v": value})
+    known = set(form.votes)
+    if set(data.votes) - known:
+        raise HttpError(422, _("votes: unknown ballot numbers %(unknown)s.") % {
+            "unknown": ", ".join(sorted(set(data.votes) - known))})
+    numbers["votes"] = dict(data.votes)
+    return _reviewed(services.correct, form, numbers, request.user, data.note[:2000],
+                     data.client_id)
