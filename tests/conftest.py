@@ -50,6 +50,9 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client and the live server speak plain http; production redirects to https.
     settings.SECURE_SSL_REDIRECT = False
+    # Each test its own cache (production shares a file cache between server processes).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "test"}}
     # A request in English leaves English active in this thread: start every test as a user
     # without a language choice would.
     translation.activate(settings.LANGUAGE_CODE)

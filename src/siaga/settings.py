@@ -189,6 +189,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Shared by every server process on the machine (the public comment rate limit counts per
+# visitor across workers); several machines set a shared backend instead.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(VAR_DIR / "cache")}}
+
+# The regency whose board /publik/ shows (a Kemendagri code such as 62.13); empty: the region
+# of the newest published news item, else the regency with the most TPS.
+SIAGA_PUBLIC_REGION = env_str("SIAGA_PUBLIC_REGION")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Security: safe by default; `siaga serve --insecure-http` sets SIAGA_HTTPS=0 for a local laptop.
