@@ -38,7 +38,7 @@ def in_own_connection(work):
     def run():
         try:
             out["value"] = work()
-        except BaseException as exc:  # handed to the caller
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
             out["error"] = exc
         finally:
             connections.close_all()
@@ -67,7 +67,7 @@ def test_simultaneous_forms_for_the_same_tps_keep_totals_equal_to_a_rebuild(pemi
                 client_id = f"race-{i}-{n // 2}"  # every form is sent twice (a retry)
                 services.submit(tps=tps, contest=contest, numbers=form_numbers(100 + i + n),
                                 source=source, client_id=client_id)
-        except BaseException as exc:  # reported below
+        except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
             connections.close_all()

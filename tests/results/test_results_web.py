@@ -8,37 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from siaga.accounts.models import AuditEntry
-from siaga.regions.models import TPS, Contest
-from siaga.results import api as results_api
+from siaga.regions.models import TPS
 from siaga.results import services
 from siaga.results.demo import load_demo_candidates
 from siaga.results.models import Candidate, ResultForm, ResultTotal, TpsResult
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for cache in (results_api.TPS_CACHE, results_api.CONTESTS, results_api.CANDIDATES):
-        cache.clear()
-    yield
-
-
-@pytest.fixture
-def ppwp(pemilu):
-    load_demo_candidates(pemilu)
-    return Contest.objects.get(election=pemilu, kind="PPWP")
-
-
-@pytest.fixture
-def tps_list(pemilu):
-    return list(TPS.objects.filter(election=pemilu, code__startswith="62.13.01")
-                .order_by("code")[:6])
-
-
-@pytest.fixture
-def tps(tps_list):
-    return tps_list[0]
 
 
 def user(name):

@@ -8,8 +8,7 @@ import pytest
 from siaga.accounts.models import AuditEntry
 from siaga.results.models import ResultForm
 
-from .test_results_web import _fresh_caches, kalibaru, post, total  # noqa: F401
-from .test_results_web import ppwp, tps, tps_list  # noqa: F401  (fixtures)
+from .test_results_web import kalibaru, post, total
 
 pytestmark = pytest.mark.django_db
 

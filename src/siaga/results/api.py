@@ -39,6 +39,10 @@ class FormIn(Schema):
     valid: int
     invalid: int
     votes: dict[str, int]
+    # DPR/DPRD: per party ballot number, the votes for the party itself and for each of its
+    # candidates by list order ({"01": 40}, {"01": {"1": 30, "2": 12}}).
+    party_votes: dict[str, int] = {}
+    candidate_votes: dict[str, dict[str, int]] = {}
     note: str = ""
     photo: str = ""  # a JPEG or PNG as a data URL
 
@@ -56,6 +60,37 @@ def _tps(code: str, election: str | None, contest: str) -> TPS | None:
     found = (found.filter(election__slug=election) if election
              else found.filter(election__contests__kind=contest))
     return found.order_by("-election__polling_date").first()
+
+
+def _layout(contest: Contest, tps: TPS):
+    """The TPS's ballot (`services.ballot_layout`); None (not remembered) while no candidate
+    is registered (they are often loaded on the day before)."""
+    candidates = services.candidates_of(contest, tps)
+    return services.ballot_layout(candidates) if candidates else None
+
+
+def _party_detail(data: FormIn, choices: list[str], members: dict[str, list[str]]) -> dict:
+    """The DPR/DPRD detail, or a 422 naming a party or candidate not on this TPS's ballot."""
+    for party in [*data.party_votes, *data.candidate_votes]:
+        if party not in members:
+            raise HttpError(422, _("party_votes: %(v)s is not a party with candidates on this "
+                                   "ballot.") % {"v": party})
+    for party, cands in data.candidate_votes.items():
+        unknown = sorted(set(cands) - set(members[party]))
+        if unknown:
+            raise HttpError(422, _("candidate_votes.%(party)s: no candidate %(unknown)s on the "
+                                   "party's list.") % {"party": party,
+                                                       "unknown": ", ".join(unknown)})
+    values = [("party_votes", v) for v in data.party_votes.values()]
+    values += [("candidate_votes", v) for c in data.candidate_votes.values() for v in c.values()]
+    for name, value in values:
+        if not 0 <= value <= MAX_COUNT:
+            raise HttpError(422, _("%(field)s: %(v)s is not a count on one TPS's form.") % {
+                "field": name, "v": value})
+    if not (data.party_votes or data.candidate_votes):
+        return {}
+    return {"party_votes": dict(data.party_votes),
+            "candidate_votes": {p: dict(c) for p, c in data.candidate_votes.items()}}
 
 
 def _numbers(data: FormIn, choices: list[str]) -> dict:
@@ -121,12 +156,12 @@ def submit_form(request, data: FormIn):
     if contest is None:
         raise HttpError(422, _("contest: %(election)s has no contest '%(v)s'.") % {
             "election": tps.election.name, "v": data.contest})
-    choices = CANDIDATES.get((contest.pk, tps.village_id), lambda: [
-        c.number for c in services.candidates_of(contest, tps)] or None)
+    choices, members = CANDIDATES.get((contest.pk, tps.village_id),
+                                      lambda: _layout(contest, tps)) or ([], {})
     if not choices:
         raise HttpError(422, _("contest: no candidates are registered for %(v)s yet.") % {
             "v": kind})
-    numbers = _numbers(data, choices)
+    numbers = _numbers(data, choices) | _party_detail(data, choices, members)
     photo = photo_file(data.photo) if data.photo else None
     if photo is not None:
         photo.name = "hasil" + photo.name[photo.name.rindex("."):]

@@ -89,6 +89,10 @@ class ResultForm(models.Model):
     valid = models.IntegerField(_("valid votes"))
     invalid = models.IntegerField(_("invalid votes"))
     votes = models.JSONField(_("votes"), default=dict)  # {"01": 117, ...} by ballot number
+    # DPR/DPRD: the votes for the party itself and for each of its candidates, by the party's
+    # ballot number ({"01": 40}, {"01": {"1": 30, "2": 12}}); `votes` holds the party totals.
+    party_votes = models.JSONField(_("party votes"), default=dict, blank=True)
+    candidate_votes = models.JSONField(_("party candidates' votes"), default=dict, blank=True)
     findings = models.JSONField(_("findings"), default=list)  # [{"code", "kind", "params"}]
     photo = models.ImageField(_("photo"), upload_to="hasil/", blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -114,6 +118,9 @@ class ResultForm(models.Model):
         out = {name: getattr(self, name) for name in NUMBER_FIELDS}
         if self.voted_dpt is not None:
             out.update({name: getattr(self, name) for name in CATEGORY_FIELDS})
+        if self.party_votes or self.candidate_votes:
+            out.update(party_votes=dict(self.party_votes),
+                       candidate_votes={p: dict(c) for p, c in self.candidate_votes.items()})
         return out | {"votes": dict(self.votes)}
 
 
@@ -173,3 +180,35 @@ class ResultCount(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contest", "region_code"],
                                                name="resultcount_unique")]
+
+
+class Publication(models.Model):
+    """An administrator's decision to show the totals of one contest in one region (a regency
+    or province) on the public results page, from `published_at` until `withdrawn_at`. A
+    withdrawn publication is kept (the record of what was public when)."""
+
+    election = models.ForeignKey(Election, models.CASCADE, related_name="+",
+                                 verbose_name=_("election"))
+    contest = models.ForeignKey(Contest, models.CASCADE, related_name="+",
+                                verbose_name=_("contest"))
+    region = models.ForeignKey("regions.Region", models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+", db_index=False,
+                                     verbose_name=_("published by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+", db_index=False,
+                                     verbose_name=_("withdrawn by"))
+
+    class Meta:
+        ordering = ["region__code", "contest__order", "-published_at"]
+        constraints = [models.UniqueConstraint(fields=["contest", "region"],
+                                               condition=Q(withdrawn_at=None),
+                                               name="publication_one_live")]
+        verbose_name = _("publication of results")
+        verbose_name_plural = _("publications of results")
+
+    def __str__(self) -> str:
+        return f"{self.contest.kind} {self.region.code} {self.published_at:%Y-%m-%d %H:%M}"

@@ -92,7 +92,22 @@ def as_check_form(numbers: dict) -> checks.Form:
         categories = {}
     return checks.Form(**{name: int(numbers[name]) for name in NUMBER_FIELDS},
                        votes={str(k): int(v) for k, v in numbers["votes"].items()},
-                       **categories)
+                       **categories, **party_detail(numbers))
+
+
+def party_detail(numbers: dict) -> dict:
+    """The DPR/DPRD detail of a form's numbers (votes for the party itself and for its
+    candidates, by party ballot number), as ints; empty for other contests."""
+    return {"party_votes": {str(p): int(v) for p, v in numbers.get("party_votes", {}).items()},
+            "candidate_votes": {str(p): {str(c): int(v) for c, v in cands.items()}
+                                for p, cands in numbers.get("candidate_votes", {}).items()}}
+
+
+def form_values(numbers: dict) -> dict:
+    """The model fields of a form with these numbers."""
+    return {**{k: numbers.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)},
+            "votes": {str(k): int(v) for k, v in numbers["votes"].items()},
+            **party_detail(numbers)}
 
 
 def rules_for(election: Election) -> checks.Rules:
@@ -100,10 +115,29 @@ def rules_for(election: Election) -> checks.Rules:
 
 
 def differences(a: dict, b: dict) -> list[str]:
-    """Field keys (`valid`, `votes:01`) where two forms' numbers differ."""
-    keys = [k for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS) if a.get(k) != b.get(k)]
-    choices = sorted(set(a["votes"]) | set(b["votes"]))
-    return keys + [f"votes:{c}" for c in choices if a["votes"].get(c) != b["votes"].get(c)]
+    """Field keys (`valid`, `votes:01`, `party_votes:01`, `candidate_votes:01:3`) where two
+    forms' numbers differ."""
+    va, vb = field_values(a), field_values(b)
+    return [k for k in sorted(set(va) | set(vb), key=_field_order) if va.get(k) != vb.get(k)]
+
+
+def field_values(numbers: dict) -> dict[str, int | None]:
+    """Every number of a form by field key (`valid`, `votes:01`, `candidate_votes:01:3`)."""
+    out = {k: numbers.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)}
+    out.update({f"votes:{c}": v for c, v in numbers["votes"].items()})
+    detail = party_detail(numbers)
+    out.update({f"party_votes:{p}": v for p, v in detail["party_votes"].items()})
+    out.update({f"candidate_votes:{p}:{c}": v for p, cands in detail["candidate_votes"].items()
+                for c, v in cands.items()})
+    return out
+
+
+_ORDER = {name: i for i, name in enumerate((*NUMBER_FIELDS, *CATEGORY_FIELDS))}
+
+
+def _field_order(key: str) -> tuple:
+    kind, _sep, rest = key.partition(":")
+    return (_ORDER.get(key, len(_ORDER)), kind, rest)
 
 
 def candidates_of(contest: Contest, tps: TPS | None = None) -> list[Candidate]:
@@ -113,7 +147,23 @@ def candidates_of(contest: Contest, tps: TPS | None = None) -> list[Candidate]:
     if tps is not None and found.filter(dapil__isnull=False).exists():
         prefixes = [tps.code[:n] for n in (2, 5, 8, 13)]
         found = found.filter(dapil__regions__code__in=prefixes)
-    return list(found.order_by("number"))
+    # "01.10" after "01.9": by the numbers, not the text.
+    return sorted(found, key=lambda c: [int(p) if p.isdigit() else 0
+                                        for p in c.number.split(".")])
+
+
+def ballot_layout(candidates: list[Candidate]) -> tuple[list[str], dict[str, list[str]]]:
+    """The ballot numbers that take votes (pairs, DPD candidates, parties) and, for DPR/DPRD,
+    each party's candidates by their order on the list (numbers written "01.3": party 01,
+    candidate 3)."""
+    choices, members = [], defaultdict(list)
+    for c in candidates:
+        party, dot, order = c.number.partition(".")
+        if dot:
+            members[party].append(order)
+        else:
+            choices.append(c.number)
+    return choices, dict(members)
 
 
 # --- totals --------------------------------------------------------------------------------
@@ -255,9 +305,7 @@ def submit(*, tps: TPS, contest: Contest, numbers: dict, source: str, client_id:
                 election=tps.election, tps=tps, contest=contest, source=source,
                 client_id=client_id, version=previous.version + 1 if previous else 1,
                 supersedes=previous, status=status, note=note, created_by=user,
-                findings=[f.as_json() for f in findings],
-                **{k: numbers.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)},
-                votes={str(k): int(v) for k, v in numbers["votes"].items()})
+                findings=[f.as_json() for f in findings], **form_values(numbers))
             if photo:
                 form.photo = photo
             form.save()
@@ -284,7 +332,8 @@ _FORM_COLUMNS = [f.attname for f in ResultForm._meta.concrete_fields]
 _CURRENT = (f"SELECT {', '.join(_FORM_COLUMNS)} FROM results_resultform "
             "WHERE (tps_id = %(tps)s AND contest_id = %(contest)s AND current) "
             "OR client_id = %(client_id)s")
-_VOTES, _FINDINGS = _FORM_COLUMNS.index("votes"), _FORM_COLUMNS.index("findings")
+_JSON = [f.attname for f in ResultForm._meta.concrete_fields
+         if f.get_internal_type() == "JSONField"]
 _INSERT_COLUMNS = [c for c in _FORM_COLUMNS if c not in ("id", "photo")]
 _WRITE = f"""
 WITH retired AS (
@@ -367,9 +416,10 @@ def _write_postgres(raw, *, own: bool, tps, contest, numbers, source, client_id,
             row = locked.fetchone()
             found = current.fetchall()
         # Django reads jsonb as text (its JSONField parses it): so do we here.
-        forms = [ResultForm(**dict(zip(_FORM_COLUMNS, values)) | {
-                    "votes": json.loads(values[_VOTES]), "findings": json.loads(values[_FINDINGS])})
-                 for values in found]
+        forms = []
+        for values in found:
+            fields = dict(zip(_FORM_COLUMNS, values))
+            forms.append(ResultForm(**fields | {k: json.loads(fields[k]) for k in _JSON}))
         if any(f.client_id == client_id for f in forms):  # a retry
             if own:
                 raw.execute("ROLLBACK")
@@ -398,8 +448,7 @@ def _new_version(tps, contest, numbers, source, client_id, user, note, row, form
         client_id=client_id, version=previous.version + 1 if previous else 1,
         supersedes=previous, status=status, note=note, created_by=user,
         created_at=timezone.now(), findings=[f.as_json() for f in findings],
-        **{k: numbers.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)},
-        votes={str(k): int(v) for k, v in numbers["votes"].items()})
+        **form_values(numbers))
     state, chosen = _choose([f for f in forms if f is not previous] + [form], row[2])
     old = Contribution(state=row[1], votes=json.loads(row[3]), voted=row[4], valid=row[5],
                        invalid=row[6])
@@ -420,7 +469,7 @@ def _new_version(tps, contest, numbers, source, client_id, user, note, row, form
     entries.append({"action": "create", "key": client_id, "before": None,
                     "after": audit.snapshot(form)})
     values = {c: getattr(form, c) for c in _INSERT_COLUMNS}
-    for name in ("votes", "findings"):
+    for name in _JSON:
         values[name] = json.dumps(values[name])
     values |= {
         "previous": previous.pk if previous else None, "state": state,
@@ -485,6 +534,12 @@ def correct(form: ResultForm, numbers: dict, user, note: str = "",
     merged.update({k: v for k, v in numbers.items() if k != "votes"})
     merged["votes"] = {**merged["votes"], **{str(k): int(v)
                                              for k, v in numbers.get("votes", {}).items()}}
+    detail = party_detail(numbers)
+    merged["party_votes"] = {**merged.get("party_votes", {}), **detail["party_votes"]}
+    merged["candidate_votes"] = {p: {**merged.get("candidate_votes", {}).get(p, {}),
+                                     **detail["candidate_votes"].get(p, {})}
+                                 for p in {*merged.get("candidate_votes", {}),
+                                           *detail["candidate_votes"]}}
     findings = [ResultFinding(f.code, f.params)
                 for f in checks.check(as_check_form(merged), rules_for(old.election))]
     status = Status.FLAGGED if checks.flags(findings) else Status.ACCEPTED
@@ -497,8 +552,7 @@ def correct(form: ResultForm, numbers: dict, user, note: str = "",
         note=note, photo=old.photo, created_by=user,
         reviewed_by=user if status == Status.ACCEPTED else None,
         reviewed_at=timezone.now() if status == Status.ACCEPTED else None,
-        **{k: merged.get(k) for k in (*NUMBER_FIELDS, *CATEGORY_FIELDS)},
-        votes=merged["votes"])
+        **form_values(merged))
     new.save()
     _settle(row, old.tps, old.contest, prefer=new)
     return new
@@ -528,11 +582,8 @@ def reconcile(tps: TPS, contest: Contest) -> Reconciliation:
     keys: list[str] = []
     for f in forms[1:]:
         keys += [k for k in differences(forms[0].numbers(), f.numbers()) if k not in keys]
-    table = {}
-    for key in keys:
-        kind, _, choice = key.partition(":")
-        table[key] = {f.source: (f.votes.get(choice) if kind == "votes" else getattr(f, key))
-                      for f in forms}
+    values = {f.source: field_values(f.numbers()) for f in forms}
+    table = {key: {source: v.get(key) for source, v in values.items()} for key in keys}
     return Reconciliation(forms=forms, counted=counted, differences=table)
 
 

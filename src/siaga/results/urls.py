@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siaga.results import views
+from siaga.results import candidate_views, views
 
 urlpatterns = [
     path("hasil/", views.results_view, name="results"),
@@ -9,4 +9,8 @@ urlpatterns = [
     path("hasil/tinjau/", views.review_view, name="results_review"),
     path("hasil/tps/<str:code>/", views.tps_view, name="results_tps"),
     path("hasil/impor/", views.import_view, name="results_import"),
+    path("hasil/kandidat/", candidate_views.candidates_view, name="results_candidates"),
+    path("hasil/peta.json", views.results_map_data, name="results_map_data"),
+    path("hasil/terbitkan/", views.publish_view, name="results_publish"),
+    path("publik/hasil/", views.public_results, name="public_results"),
 ]

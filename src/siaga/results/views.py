@@ -1,24 +1,26 @@
 """Results pages: totals per region level, the C.Hasil entry sheet with checks as you type,
 the review of flagged forms, and one TPS's sources side by side."""
 
+import functools
 import uuid
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from siaga.accounts.scope import profile_of, scope_code, tps_or_404
-from siaga.regions.models import Contest, Level
-from siaga.regions.views import breadcrumb, election_for, region_for
-from siaga.results import checks, imports, services
-from siaga.results.models import CATEGORY_FIELDS, NUMBER_FIELDS, ResultForm
-from siaga.web.charts import bar_chart_svg
+from siaga.accounts.scope import profile_of, region_or_404, scope_code, tps_or_404
+from siaga.regions.models import TPS, Contest, Level
+from siaga.regions.views import breadcrumb, election_for, map_payload, region_for
+from siaga.results import anomalies, checks, imports, mapdata, publication, services
+from siaga.results.models import CATEGORY_FIELDS, NUMBER_FIELDS, ResultForm, TpsResult
 
 
 def _contest(request, election) -> Contest:
@@ -32,33 +34,106 @@ def _contest(request, election) -> Contest:
 @require_GET
 def results_view(request):
     """Totals of a contest for the region and each region below, with the TPS counted, flagged
-    and missing."""
+    and missing, on a map of the TPS coloured by the state of their form."""
     region = region_for(request)
     election = election_for(request)
     contest = _contest(request, election)
+    profile = profile_of(request.user)
+    may_publish = (profile.may(publication.PUBLISH_RIGHT)
+                   and region.level in publication.PUBLISHABLE_LEVELS)
+    return render(request, "results/overview.html", {
+        "region": region, "election": election, "contest": contest,
+        **publication.totals_table(election, contest, region),
+        "breadcrumb": breadcrumb(request, region),
+        "contests": election.contests.all(), "child_is_desa": region.level == Level.KECAMATAN,
+        "may_review": profile.may(services.REVIEW_RIGHT), "may_publish": may_publish,
+        "published": publication.live(contest, region) if may_publish else None,
+        "states": [(mapdata.STATE_COLORS[s], _(label))
+                   for s, label in mapdata.STATE_LABELS.items()]})
+
+
+@require_GET
+def results_map_data(request):
+    """The results map: the region's child boundaries, each with a tooltip of its leading
+    choice and TPS counted, and its TPS coloured counted / flagged / missing for the contest."""
+    region = region_for(request)
+    election = election_for(request)
+    contest = _contest(request, election)
+    states = dict(TpsResult.objects.filter(contest=contest, tps__code__startswith=region.code)
+                  .values_list("tps__code", "state"))
+    votes = dict(TpsResult.objects.filter(contest=contest, tps__code__startswith=region.code,
+                                          state=TpsResult.State.ACCEPTED)
+                 .values_list("tps__code", "votes"))
+
+    def point(code: str) -> dict:
+        return mapdata.tps_point(states.get(code, "none"), votes.get(code, {}), _)
+
+    payload = map_payload(request, region, election, point)
     children = list(region.children.order_by("code").values_list("code", "name"))
     table = services.region_totals(election, contest, region.code, region.name, region.level,
                                    children)
-    candidates = services.candidates_of(contest)
-    numbers = [c.number for c in candidates]
+    rows = {row["code"]: row for row in [table["region"], *table["children"]]}
+    names = {c.number: c.name for c in services.candidates_of(contest)}
+    number = functools.partial(number_format, decimal_pos=1)
+    for feature in payload["boundaries"]["features"]:
+        p = feature["properties"]
+        if p["code"] in rows and not (p["level"] == Level.DESA and region.level == Level.KABKOTA):
+            p["tooltip"] = mapdata.region_tooltip(p["name"], rows[p["code"]], names, _, number)
+    return JsonResponse(payload)
 
-    def shares(row):
-        total = sum(row["votes"].values())
-        return [{"votes": row["votes"].get(n, 0),
-                 "pct": 100 * row["votes"].get(n, 0) / total if total else None} for n in numbers]
 
-    rows = [row | {"shares": shares(row)} for row in table["children"]]
-    total = table["region"] | {"shares": shares(table["region"])}
-    chart = bar_chart_svg([f"{c.number} {c.name}" for c in candidates],
-                          {_("votes"): [s["votes"] for s in total["shares"]]},
-                          title=_("%(contest)s, %(region)s: accepted forms only") % {
-                              "contest": contest.get_kind_display(), "region": region.name},
-                          xlabel=_("votes")) if sum(total["votes"].values()) else ""
-    return render(request, "results/overview.html", {
-        "region": region, "election": election, "contest": contest, "candidates": candidates,
-        "rows": rows, "total": total, "chart": chart, "breadcrumb": breadcrumb(request, region),
-        "contests": election.contests.all(), "child_is_desa": region.level == Level.KECAMATAN,
-        "may_review": profile_of(request.user).may(services.REVIEW_RIGHT)})
+@require_POST
+def publish_view(request):
+    """An administrator publishes the contest's totals of the region shown, or withdraws them."""
+    election = election_for(request)
+    contest = _contest(request, election)
+    region = region_or_404(request.user, request.POST.get("wilayah", ""))
+    try:
+        if request.POST.get("action") == "withdraw":
+            publication.withdraw(request.user, contest, region)
+            messages.info(request, _("Withdrawn from the public results page."))
+        else:
+            publication.publish(request.user, contest, region)
+            messages.success(request, _("Published on the public results page."))
+    except publication.PublicationError as exc:
+        messages.error(request, _(str(exc)))
+    return redirect(f"{reverse('results')}?wilayah={region.code}&pemilu={election.slug}"
+                    f"&kontes={contest.kind}")
+
+
+@login_not_required
+@require_GET
+def public_results(request):
+    """The totals an administrator has published: per region one level down and for the
+    region, TPS counted, flagged and missing, a chart, and when it was published. Provisional,
+    not KPU's official result."""
+    return render(request, "results/public.html", {
+        "publications": publication.public_results()})
+
+
+def vote_boxes(candidates, numbers: dict | None = None) -> list[dict]:
+    """The sheet's vote boxes in ballot order, named as `_numbers` reads them: suara-01 (a
+    choice's total), and on DPR/DPRD sheets partai-01 (the party's own votes) and caleg-01.3
+    (its third candidate's); filled from `numbers` (a stored form's) when given."""
+    numbers = numbers or {}
+    _choices, members = services.ballot_layout(candidates)
+    boxes = []
+    for c in candidates:
+        party, dot, order = c.number.partition(".")
+        if dot:
+            value = numbers.get("candidate_votes", {}).get(party, {}).get(order)
+            boxes.append({"name": f"caleg-{c.number}", "label": f"{c.number} {c.name}",
+                          "value": value, "member": True})
+            continue
+        listed = c.number in members
+        boxes.append({"name": f"suara-{c.number}", "value": numbers.get("votes", {}).get(
+            c.number), "label": f"{c.number} {c.name}" + (f" · {_('party total')}" if listed
+                                                         else "")})
+        if listed:
+            boxes.append({"name": f"partai-{c.number}",
+                          "label": f"{c.number} · {_('votes for the party itself')}",
+                          "value": numbers.get("party_votes", {}).get(c.number)})
+    return boxes
 
 
 def _numbers(post, candidates) -> tuple[dict, list[str]]:
@@ -73,15 +148,23 @@ def _numbers(post, candidates) -> tuple[dict, list[str]]:
                 "field": checks.field_label(name, _), "value": raw})
             continue
         numbers[name] = int(raw)
-    votes = {}
-    for c in candidates:
-        raw = post.get(f"suara-{c.number}", "").strip()
+    choices, members = services.ballot_layout(candidates)
+    # Boxes: suara-01 (the choice's total), and on DPR/DPRD sheets partai-01 (the party's own
+    # votes) and caleg-01.3 (its third candidate's).
+    boxes = [(f"suara-{n}", ("votes", n, None)) for n in choices]
+    for party, orders in members.items():
+        boxes.append((f"partai-{party}", ("party_votes", party, None)))
+        boxes += [(f"caleg-{party}.{o}", ("candidate_votes", party, o)) for o in orders]
+    numbers.update(votes={}, party_votes={}, candidate_votes={})
+    for box, (kind, number, order) in boxes:
+        raw = post.get(box, "").strip()
         if not raw.isdigit():
             errors.append(_("Votes for %(n)s: '%(value)s' is not a whole number of zero or "
-                            "more.") % {"n": c.number, "value": raw})
-            continue
-        votes[c.number] = int(raw)
-    numbers["votes"] = votes
+                            "more.") % {"n": box.split("-", 1)[1], "value": raw})
+        elif order is None:
+            numbers[kind][number] = int(raw)
+        else:
+            numbers[kind].setdefault(number, {})[order] = int(raw)
     if any(name in numbers for name in CATEGORY_FIELDS) and not all(
             name in numbers for name in CATEGORY_FIELDS):
         errors.append(_("Give the voters from the DPT, DPTb and DPK all three, or none."))
@@ -104,6 +187,7 @@ def entry_view(request):
     candidates = services.candidates_of(contest, tps) if tps else services.candidates_of(contest)
     context = {"election": election, "contest": contest, "tps": tps, "code": code,
                "candidates": candidates, "contests": election.contests.all(),
+               "boxes": vote_boxes(candidates),
                "sources": [s for s in ResultForm.Source.choices if s[0] != "kpu_import"],
                "client_id": uuid.uuid4().hex, "values": request.POST or {},
                "number_fields": [(n, checks.field_label(n, _)) for n in NUMBER_FIELDS],
@@ -156,8 +240,10 @@ def tps_view(request, code: str):
     found = services.reconcile(tps, contest)
     history = (ResultForm.objects.filter(tps=tps, contest=contest)
                .select_related("created_by", "reviewed_by").order_by("source", "-version"))
+    mine = anomalies.contest_anomalies(contest, tps.code[:8]).of(tps.code)
     return render(request, "results/tps.html", {
         "tps": tps, "election": election, "contest": contest, "rec": found,
+        "hints": None if mine is None else [_hint(f) for f in mine.findings],
         "fields": [(n, checks.field_label(n, _)) for n in NUMBER_FIELDS],
         "candidates": services.candidates_of(contest, tps), "history": history,
         "findings": {f.pk: [x.render(_) for x in services.stored_findings(f)] for f in history},
@@ -200,9 +286,43 @@ def review_view(request):
     return render(request, "results/review.html", {
         "election": election, "forms": [
             {"form": f, "findings": [x.render(_) for x in services.stored_findings(f)],
-             "candidates": services.candidates_of(f.contest, f.tps)} for f in forms],
+             "boxes": vote_boxes(services.candidates_of(f.contest, f.tps), f.numbers())}
+            for f in forms],
         "fields": [(n, checks.field_label(n, _)) for n in NUMBER_FIELDS],
-        "may_review": profile_of(request.user).may(services.REVIEW_RIGHT)})
+        "may_review": profile_of(request.user).may(services.REVIEW_RIGHT),
+        **_anomaly_context(request, election)})
+
+
+MAX_HINT_ROWS = 500
+
+
+def _anomaly_context(request, election) -> dict:
+    """The anomaly hints over the counted forms of the chosen contest in the user's region:
+    only the TPS with hints, or every counted TPS (?petunjuk=semua)."""
+    kind = (request.GET.get("kontes") or "PPWP").upper()
+    contests = list(election.contests.all())
+    contest = next((c for c in contests if c.kind == kind), contests[0] if contests else None)
+    if contest is None:
+        return {"contest": None, "contests": [], "hint_rows": [], "counted": 0,
+                "hinted_count": 0, "region_hints": [], "show_all": False}
+    report = anomalies.contest_anomalies(contest, scope_code(request.user))
+    show_all = request.GET.get("petunjuk") == "semua"
+    listed = (report.tps if show_all else report.hinted)[:MAX_HINT_ROWS]
+    desa = dict(TPS.objects.filter(election=election, code__in=[t.tps_code for t in listed])
+                .values_list("code", "village__name"))
+    return {"contest": contest, "contests": contests, "show_all": show_all,
+            "counted": len(report.tps), "hinted_count": len(report.hinted),
+            "hint_rows": [{"code": t.tps_code, "desa": desa.get(t.tps_code, ""),
+                           "turnout": None if t.turnout is None else 100 * t.turnout,
+                           "hints": [_hint(f) for f in t.findings]} for t in listed],
+            "region_hints": [_hint(f) for f in report.region_findings]}
+
+
+def _hint(finding: checks.Finding) -> str:
+    """A hint in the user's language, its decimals written the user's way (30,2)."""
+    params = {k: number_format(v, 1) if isinstance(v, float) else v
+              for k, v in finding.params.items()}
+    return checks.Finding(finding.code, params).render(_)
 
 
 

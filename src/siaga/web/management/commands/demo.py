@@ -4,8 +4,10 @@ from siaga.accounts.audit import acting_as
 from siaga.accounts.demo import accounts_file, create_demo_accounts
 from siaga.logistics.demo import load_demo_logistics
 from siaga.operations.staff import load_demo_staff
+from siaga.public.demo import load_demo_news
 from siaga.regions.demo import load_demo
-from siaga.results.demo import load_demo_candidates
+from siaga.results.demo import load_demo_candidates, load_demo_party_lists
+from siaga.results.demo_forms import load_demo_forms
 from siaga.risk.demo import load_demo_assessments
 from siaga.security.demo import load_demo_personnel
 
@@ -23,12 +25,15 @@ class Command(BaseCommand):
             vehicles = load_demo_logistics(result["pemilu"])
             staff = load_demo_staff()
             load_demo_candidates(result["pemilu"])
+            load_demo_party_lists(result["pemilu"])
+            load_demo_forms(result["pemilu"])
+            news = load_demo_news()
             created = create_demo_accounts()
         self.stdout.write(
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
             f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis; "
             f"{personnel} personel pengamanan sintetis; gudang dan {vehicles} jenis kendaraan "
-            f"sintetis; {staff} ASN sintetis."
+            f"sintetis; {staff} ASN sintetis; {news} warta contoh sintetis."
         )
         if created:
             self.stdout.write(f"Akun demo baru (juga disimpan di {accounts_file()}):")
