@@ -189,3 +189,30 @@ def test_the_entry_sheet_of_a_dprd_ballot_has_a_box_per_party_and_candidate(logi
     assert form.status == "accepted"
     assert form.candidate_votes["01"] == {"1": 30, "2": 20, "3": 10}
     assert form.candidate_votes["02"] == {"1": 0, "2": 0, "3": 0}
+
+
+def test_dprd_forms_import_from_a_table_and_from_json_with_party_detail(login, dprd):
+    from siaga.results.imports import import_forms
+
+    contest, tps = dprd
+    body = dprd_body(tps)
+    header = ["tps", "kontes", "dpt", "dptb", "dpk", "pengguna hak pilih", "diterima",
+              "digunakan", "tidak digunakan", "rusak", "suara sah", "suara tidak sah"]
+    row = [tps.code, "DPRD_KAB", 236, 0, 0, 212, 241, 212, 27, 2, 202, 10]
+    header += [f"suara {p}" for p in ("01", "02", "03")] + [f"partai {p}" for p in
+                                                            ("01", "02", "03")]
+    row += [100, 60, 42, 40, 60, 42]
+    header += [f"caleg {p}.{o}" for p in ("01", "02", "03") for o in (1, 2, 3)]
+    row += [30, 20, 10] + [0] * 6
+    summary, problems = import_forms(contest.election, "dprd.xlsx", xlsx([header, row]),
+                                     scope="62.13", user=None)
+    assert problems == [] and summary["accepted"] == 1
+    stored = ResultForm.objects.get(tps=tps, contest=contest)
+    assert stored.party_votes == {"01": 40, "02": 60, "03": 42}
+    # The same form as JSON from another source, with one candidate missing: refused whole.
+    item = {k: body[k] for k in body if k not in ("client_id", "election")} | {"sumber": "ptps"}
+    item["candidate_votes"] = {"01": {"1": 30, "2": 20}}
+    summary, problems = import_forms(contest.election, "dprd.json", json.dumps([item]).encode(),
+                                     scope="62.13", user=None)
+    assert summary == {} and problems[0]["column"] == "caleg"
+    assert ResultForm.objects.filter(tps=tps, contest=contest).count() == 1

@@ -41,10 +41,25 @@ def _rows(filename: str, content: bytes, aliases: dict) -> tuple[list, list]:
         except ValueError:
             return [], [{"row": 0, "column": "", "reason": _(
                 "The JSON file must be a list of objects, one per form.")}]
-        return [(n, {aliases[k.strip().lower()]: v for k, v in item.items()
-                     if k.strip().lower() in aliases})
+        nested = ("votes", "party_votes", "candidate_votes")  # objects, flattened later
+        return [(n, {aliases.get(k.strip().lower(), k): v for k, v in item.items()
+                     if k.strip().lower() in aliases or (k in nested and isinstance(v, dict))})
                 for n, item in enumerate(items, start=1)], []
     return read_table(content, aliases, REQUIRED)
+
+
+def _flat(value: dict) -> dict:
+    """A JSON form's nested `party_votes` / `candidate_votes` as the flat keys of a table."""
+    out = {k: v for k, v in value.items() if not isinstance(v, dict)}
+    for name in ("party_votes", "candidate_votes", "votes"):
+        nested = value.get(name)
+        if isinstance(nested, dict):
+            for key, v in nested.items():
+                if isinstance(v, dict):
+                    out.update({f"{name}:{key}:{k}": x for k, x in v.items()})
+                else:
+                    out[f"{name}:{key}"] = v
+    return out
 
 
 def import_forms(election: Election, filename: str, content: bytes, *, scope: str, user,
@@ -54,11 +69,20 @@ def import_forms(election: Election, filename: str, content: bytes, *, scope: st
     contests = {c.kind: c for c in Contest.objects.filter(election=election)}
     aliases = dict(ALIASES)
     numbers_of = {}
+    members_of = {}
     for contest in contests.values():
-        numbers_of[contest.kind] = [c.number for c in services.candidates_of(contest)]
+        numbers_of[contest.kind], members = services.ballot_layout(
+            services.candidates_of(contest))
+        members_of[contest.kind] = members
         for number in numbers_of[contest.kind]:
             for key in (f"suara {number}", f"suara_{number}", number):
                 aliases[key] = f"votes:{number}"
+        # DPR/DPRD: `partai 01` (the party's own votes), `caleg 01.3` (its third candidate's).
+        for party, orders in members.items():
+            aliases[f"partai {party}"] = aliases[f"partai_{party}"] = f"party_votes:{party}"
+            for order in orders:
+                for key in (f"caleg {party}.{order}", f"caleg_{party}.{order}"):
+                    aliases[key] = f"candidate_votes:{party}:{order}"
     table, problems = _rows(filename, content, aliases)
     if problems:
         return {}, problems
@@ -80,9 +104,10 @@ def import_forms(election: Election, filename: str, content: bytes, *, scope: st
         if source not in SOURCES:
             problems.append({"row": number, "column": "source", "reason": _(
                 "'%(v)s' is not one of %(ok)s.") % {"v": source, "ok": ", ".join(SOURCES)}})
-        numbers = {"votes": {}}
-        for key, raw in value.items():
-            if key in NUMBER_FIELDS or key in CATEGORY_FIELDS or key.startswith("votes:"):
+        numbers = {"votes": {}, "party_votes": {}, "candidate_votes": {}}
+        for key, raw in _flat(value).items():
+            if (key in NUMBER_FIELDS or key in CATEGORY_FIELDS
+                    or key.partition(":")[0] in ("votes", "party_votes", "candidate_votes")):
                 if raw in (None, "") and key in CATEGORY_FIELDS:
                     continue
                 try:
@@ -93,13 +118,26 @@ def import_forms(election: Election, filename: str, content: bytes, *, scope: st
                     problems.append({"row": number, "column": key, "reason": _(
                         "'%(v)s' is not a whole number of zero or more.") % {"v": raw}})
                     continue
-                if key.startswith("votes:"):
-                    numbers["votes"][key.split(":", 1)[1]] = count
+                group, _sep, rest = key.partition(":")
+                if group == "candidate_votes":
+                    party, _sep, order = rest.partition(":")
+                    numbers[group].setdefault(party, {})[order] = count
+                elif rest:
+                    numbers[group][rest] = count
                 else:
                     numbers[key] = count
         if contest is not None and set(numbers["votes"]) != set(numbers_of[kind]):
             problems.append({"row": number, "column": "suara", "reason": _(
                 "Votes are needed for exactly %(n)s.") % {"n": ", ".join(numbers_of[kind]) or "-"}})
+        if contest is not None and members_of[kind]:
+            wanted = {f"{p}.{o}" for p, orders in members_of[kind].items() for o in orders}
+            wanted |= set(members_of[kind])
+            given = {f"{p}.{o}" for p, c in numbers["candidate_votes"].items() for o in c}
+            given |= set(numbers["party_votes"])
+            if given != wanted:
+                problems.append({"row": number, "column": "caleg", "reason": _(
+                    "Party and candidate votes are needed for exactly %(n)s.") % {
+                    "n": ", ".join(sorted(wanted))}})
         if tps is not None and contest is not None:
             ready.append((number, tps, contest, source, numbers))
     if problems:
