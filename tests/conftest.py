@@ -9,6 +9,7 @@ from django.utils import translation
 from siaga.accounts.audit import acting_as
 from siaga.accounts.models import Agency, Profile, Role
 from siaga.logistics.demo import load_demo_logistics
+from siaga.officers.demo import load_demo_officers
 from siaga.regions.demo import load_demo
 from siaga.regions.models import TPS, Election, Level, Region
 
@@ -22,6 +23,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), acting_as(label="test setup"), fast:
         load_demo_logistics(load_demo()["pemilu"])
+        load_demo_officers()
         kobar = Region.objects.get(code="62.01")
         kec = Region.objects.create(code="62.01.01", name="Kecamatan Uji (sintetis)",
                                     level=Level.KECAMATAN, parent=kobar, timezone="WIB",

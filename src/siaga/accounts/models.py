@@ -74,6 +74,9 @@ class AuditEntry(models.Model):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
+        # Personal data shown or handed out unmasked (UU PDP): who saw which record's NIK.
+        VIEW = "view", _("viewed unmasked")
+        EXPORT = "export", _("exported unmasked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True)
     # No database-level check: it would share-lock the user's row on every audited write

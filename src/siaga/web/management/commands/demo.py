@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from siaga.accounts.audit import acting_as
 from siaga.accounts.demo import accounts_file, create_demo_accounts
 from siaga.logistics.demo import load_demo_logistics
+from siaga.officers.demo import load_demo_officers
 from siaga.operations.staff import load_demo_staff
 from siaga.public.demo import load_demo_news
 from siaga.regions.demo import load_demo
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             personnel = load_demo_personnel(result["pemilu"])
             vehicles = load_demo_logistics(result["pemilu"])
             staff = load_demo_staff()
+            officers = load_demo_officers()
             load_demo_candidates(result["pemilu"])
             load_demo_party_lists(result["pemilu"])
             load_demo_forms(result["pemilu"])
@@ -33,7 +35,8 @@ class Command(BaseCommand):
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
             f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis; "
             f"{personnel} personel pengamanan sintetis; gudang dan {vehicles} jenis kendaraan "
-            f"sintetis; {staff} ASN sintetis; {news} warta contoh sintetis."
+            f"sintetis; {staff} ASN sintetis; {officers} petugas ad hoc sintetis; {news} warta "
+            "contoh sintetis; formulir C.Hasil sintetis."
         )
         if created:
             self.stdout.write(f"Akun demo baru (juga disimpan di {accounts_file()}):")
