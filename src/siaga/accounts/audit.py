@@ -58,6 +58,16 @@ def snapshot(instance, exclude: Iterable[str] = ("boundary",)) -> dict:
     }
 
 
+def snapshot_values(values: dict, primary_key: str = "id") -> dict:
+    """`snapshot` of a row given as {column attname: value} (a write that builds no model
+    instance)."""
+    return {name: value if type(value) in _PLAIN else _jsonable(value)
+            for name, value in values.items() if name != primary_key}
+
+
+_PLAIN = {str, int, bool, float, type(None), dict, list}
+
+
 def record(model, action: str, key: str, region_code: str, before: dict | None,
            after: dict | None):
     """An unsaved AuditEntry for the current actor; bulk writers collect and bulk_create them."""

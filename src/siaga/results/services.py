@@ -15,6 +15,7 @@
 
 import json
 import uuid
+from types import SimpleNamespace
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -322,11 +323,16 @@ def submit(*, tps: TPS, contest: Contest, numbers: dict, source: str, client_id:
 # statement writes the rest (the old version retired, the new one inserted, the state, the
 # totals of the five regions upserted by their differences, the audit entries), pipelined with
 # the COMMIT. The PostgreSQL test run exercises this path with every submit test.
-_LOCK = """
+# The TPS's state row made when first needed, then locked (a lock, not a no-op update: no
+# new row version on every form).
+_ENSURE = """
 INSERT INTO results_tpsresult (tps_id, contest_id, state, votes, voted, valid, invalid)
 VALUES (%(tps)s, %(contest)s, 'none', '{}', 0, 0, 0)
-ON CONFLICT (tps_id, contest_id) DO UPDATE SET state = results_tpsresult.state
-RETURNING id, state, form_id, votes, voted, valid, invalid
+ON CONFLICT (tps_id, contest_id) DO NOTHING
+"""
+_LOCK = """
+SELECT id, state, form_id, votes, voted, valid, invalid FROM results_tpsresult
+WHERE tps_id = %(tps)s AND contest_id = %(contest)s FOR UPDATE
 """
 _FORM_COLUMNS = [f.attname for f in ResultForm._meta.concrete_fields]
 _CURRENT = (f"SELECT {', '.join(_FORM_COLUMNS)} FROM results_resultform "
@@ -334,17 +340,21 @@ _CURRENT = (f"SELECT {', '.join(_FORM_COLUMNS)} FROM results_resultform "
             "OR client_id = %(client_id)s")
 _JSON = [f.attname for f in ResultForm._meta.concrete_fields
          if f.get_internal_type() == "JSONField"]
-_INSERT_COLUMNS = [c for c in _FORM_COLUMNS if c not in ("id", "photo")]
+_INSERT_COLUMNS = [c for c in _FORM_COLUMNS if c != "id"]
+# The new form travels as one JSON parameter (its audit snapshot): few parameters keep the
+# statement in psycopg's cache of parsed queries, which skips statements with more than 50.
 _WRITE = f"""
 WITH retired AS (
-    UPDATE results_resultform SET current = false WHERE id = %(previous)s RETURNING id
+    UPDATE results_resultform SET current = false WHERE id = %(previous)s::bigint RETURNING id
 ), new AS (
-    INSERT INTO results_resultform ({', '.join(_INSERT_COLUMNS)}, photo)
-    VALUES ({', '.join(f'%({c})s' for c in _INSERT_COLUMNS)}, '')
+    INSERT INTO results_resultform ({', '.join(_INSERT_COLUMNS)})
+    SELECT {', '.join(_INSERT_COLUMNS)}
+    FROM jsonb_populate_record(NULL::results_resultform, %(form)s::jsonb)
     RETURNING id
 ), state AS (
     UPDATE results_tpsresult SET state = %(state)s,
-        form_id = CASE WHEN %(counts_new)s THEN (SELECT id FROM new) ELSE %(counted)s END,
+        form_id = CASE WHEN %(counts_new)s THEN (SELECT id FROM new) ELSE %(counted)s::bigint
+                  END,
         votes = %(state_votes)s, voted = %(state_voted)s, valid = %(state_valid)s,
         invalid = %(state_invalid)s
     WHERE id = %(row)s
@@ -406,49 +416,68 @@ def _submit_postgres(*, tps: TPS, contest: Contest, numbers: dict, source: str,
 
 
 def _write_postgres(raw, *, own: bool, tps, contest, numbers, source, client_id, user, note):
+    # psycopg's own cursors (server-side parameters, statements prepared once per connection),
+    # not Django's, which format the parameters into the text and plan every statement anew.
+    locked, current, written = psycopg.Cursor(raw), psycopg.Cursor(raw), psycopg.Cursor(raw)
     try:
         with raw.pipeline():
             if own:
                 raw.execute("BEGIN")
-            locked = raw.execute(_LOCK, {"tps": tps.pk, "contest": contest.pk})
-            current = raw.execute(_CURRENT, {"tps": tps.pk, "contest": contest.pk,
-                                             "client_id": client_id})
+            locked.execute(_ENSURE, {"tps": tps.pk, "contest": contest.pk}, prepare=True)
+            locked.execute(_LOCK, {"tps": tps.pk, "contest": contest.pk}, prepare=True)
+            current.execute(_CURRENT, {"tps": tps.pk, "contest": contest.pk,
+                                       "client_id": client_id}, prepare=True)
             row = locked.fetchone()
             found = current.fetchall()
         # Django reads jsonb as text (its JSONField parses it): so do we here.
         forms = []
         for values in found:
             fields = dict(zip(_FORM_COLUMNS, values))
-            forms.append(ResultForm(**fields | {k: json.loads(fields[k]) for k in _JSON}))
+            forms.append(_Row(**fields | {k: json.loads(fields[k]) for k in _JSON},
+                              pk=fields["id"]))
         if any(f.client_id == client_id for f in forms):  # a retry
             if own:
                 raw.execute("ROLLBACK")
             return ResultForm(), False
-        form, chosen, values = _new_version(tps, contest, numbers, source, client_id, user,
-                                            note, row, forms)
+        new, chosen, values = _new_version(tps, contest, numbers, source, client_id, user,
+                                           note, row, forms)
         with raw.pipeline():
-            written = raw.execute(_WRITE, values)
+            written.execute(_WRITE, values, prepare=True)
             if own:
                 raw.execute("COMMIT")
-            form.pk = written.fetchone()[0]
+            new.id = new.pk = written.fetchone()[0]
     except BaseException:
         if own and raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             raw.execute("ROLLBACK")
         raise
-    return form, chosen is form
+    # The model instance only now, by position (Django's quick path, as when it reads a row).
+    form = ResultForm(*(getattr(new, c) for c in _FORM_COLUMNS))
+    form._state.adding, form._state.db = False, connection.alias
+    form.tps, form.election, form.contest = tps, tps.election, contest
+    return form, chosen is new
+
+
+class _Row(SimpleNamespace):
+    """A form's columns by attname, without a model instance (building those is most of the
+    hot path's time); `numbers` as on the model."""
+
+    numbers = ResultForm.numbers
 
 
 def _new_version(tps, contest, numbers, source, client_id, user, note, row, forms):
-    """The new form, the form that counts after it, and the parameters of `_WRITE`."""
+    """The new form (a `_Row`), the form that counts after it, and `_WRITE`'s parameters."""
     previous = next((f for f in forms if f.source == source), None)
     counted = next((f for f in forms if f.pk == row[2]), None)
     status, findings = _assess(tps, contest, numbers, counted, previous)
-    form = ResultForm(
-        pk=_NEW, election=tps.election, tps=tps, contest=contest, source=source,
-        client_id=client_id, version=previous.version + 1 if previous else 1,
-        supersedes=previous, status=status, note=note, created_by=user,
-        created_at=timezone.now(), findings=[f.as_json() for f in findings],
-        **form_values(numbers))
+    columns = {
+        "election_id": tps.election_id, "tps_id": tps.pk, "contest_id": contest.pk,
+        "source": source, "client_id": client_id,
+        "version": previous.version + 1 if previous else 1,
+        "supersedes_id": previous.pk if previous else None, "current": True, "status": status,
+        **form_values(numbers), "findings": [f.as_json() for f in findings], "photo": "",
+        "note": note, "created_by_id": getattr(user, "pk", None), "created_at": timezone.now(),
+        "reviewed_by_id": None, "reviewed_at": None}
+    form = _Row(**{c: columns[c] for c in _INSERT_COLUMNS}, id=_NEW, pk=_NEW)
     state, chosen = _choose([f for f in forms if f is not previous] + [form], row[2])
     old = Contribution(state=row[1], votes=json.loads(row[3]), voted=row[4], valid=row[5],
                        invalid=row[6])
@@ -462,18 +491,14 @@ def _new_version(tps, contest, numbers, source, client_id, user, note, row, form
     actor, label = audit.current_actor()
     entries = []
     if previous is not None:
-        was = audit.snapshot(previous)
+        was = audit.snapshot_values({k: v for k, v in vars(previous).items() if k != "pk"})
         entries.append({"action": "update", "key": previous.client_id, "before": was,
                         "after": was | {"current": False}})
-    form.pk = None
-    entries.append({"action": "create", "key": client_id, "before": None,
-                    "after": audit.snapshot(form)})
-    values = {c: getattr(form, c) for c in _INSERT_COLUMNS}
-    for name in _JSON:
-        values[name] = json.dumps(values[name])
-    values |= {
-        "previous": previous.pk if previous else None, "state": state,
-        "counts_new": chosen is form,
+    created = audit.snapshot_values({c: columns[c] for c in _INSERT_COLUMNS})
+    entries.append({"action": "create", "key": client_id, "before": None, "after": created})
+    values = {
+        "previous": previous.pk if previous else None, "form": json.dumps(created),
+        "state": state, "counts_new": chosen is form,
         "counted": chosen.pk if chosen is not None and chosen is not form else None,
         "row": row[0], "state_votes": json.dumps(new.votes), "state_voted": new.voted,
         "state_valid": new.valid, "state_invalid": new.invalid, "contest_id": contest.pk,
@@ -483,7 +508,7 @@ def _new_version(tps, contest, numbers, source, client_id, user, note, row, form
         "total_levels": [lv for _ in dv for _, lv in path],
         "total_candidates": [c for c in dv for _ in path],
         "total_votes": [d for d in dv.values() for _ in path],
-        "user": getattr(actor, "pk", None), "actor": label,
+        "user": getattr(actor, "pk", None), "actor": label, "created_at": columns["created_at"],
         "region": tps.code.split("-")[0], "audit": json.dumps(entries),
     }
     return form, chosen, values
