@@ -198,6 +198,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBased
 # The regency whose board /publik/ shows (a Kemendagri code such as 62.13); empty: the region
 # of the newest published news item, else the regency with the most TPS.
 SIAGA_PUBLIC_REGION = env_str("SIAGA_PUBLIC_REGION")
+
+# The shared secret with which regencies sign the readiness bundles they send to their province
+# (readiness/keys.py); empty: a key derived from SECRET_KEY, valid on this instance only.
+SIAGA_BUNDLE_KEY = env_str("SIAGA_BUNDLE_KEY")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Security: safe by default; `siaga serve --insecure-http` sets SIAGA_HTTPS=0 for a local laptop.

@@ -1,8 +1,10 @@
 from django.db.models import Count, Sum
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from siaga.accounts.scope import profile_of, visible_tps
+from siaga.readiness.agenda import reminders
 from siaga.regions.models import Election, Level, Region
 
 
@@ -25,6 +27,7 @@ def home(request):
                           "dpt": (row["men"] or 0) + (row["women"] or 0)})
     synthetic = visible_tps(request.user).filter(is_synthetic=True).exists()
     return render(request, "web/home.html", {
+        "readiness_reminders": reminders(region, timezone.localdate()),
         "region": region, "profile": profile, "elections": elections, "synthetic": synthetic,
         "counts": {
             "kecamatan": counts.get(Level.KECAMATAN, 0),

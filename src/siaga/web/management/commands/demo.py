@@ -6,6 +6,7 @@ from siaga.logistics.demo import load_demo_logistics
 from siaga.officers.demo import load_demo_officers
 from siaga.operations.staff import load_demo_staff
 from siaga.public.demo import load_demo_news
+from siaga.readiness.demo import load_demo_agenda
 from siaga.regions.demo import load_demo
 from siaga.results.demo import load_demo_candidates, load_demo_party_lists
 from siaga.results.demo_forms import load_demo_forms
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             load_demo_forms(result["pemilu"])
             news = load_demo_news()
             created = create_demo_accounts()
+            load_demo_agenda(result["pemilu"])
         self.stdout.write(
             f"Demo: {result['regency']} - {result['tps_created']} TPS sintetis baru "
             f"({result['pemilu']}, {result['pilkada']}); {rawan} TPS rawan sintetis; "
