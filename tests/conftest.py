@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.utils import translation
+from tests.browser import chromium, demo_server
 
 from siaga.accounts.audit import acting_as
 from siaga.accounts.models import Agency, Profile, Role
@@ -80,3 +81,18 @@ def login(db):
 @pytest.fixture
 def outside_tps():
     return OUTSIDE_TPS
+
+
+# --- browser tests (tests/browser.py): one server and one chromium per test module ---------
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(url, demo accounts) of `siaga serve` on a fresh var/ directory."""
+    with demo_server(tmp_path_factory.mktemp("var")) as (url, accounts, _env):
+        yield url, accounts
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched

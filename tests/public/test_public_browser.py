@@ -3,90 +3,17 @@ form; one browser reads it twice and another once, and the page says 2 reads; a 
 comment stays hidden until a moderator approves it."""
 
 import io
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.browser import SHOTS, signed_in, watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 # Headless chromium names itself "HeadlessChrome", which the read counter rightly takes for a
 # robot; the visitors here present themselves as the phone browser a person would use.
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/124.0.0.0 Mobile Safari/537.36")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    var = tmp_path_factory.mktemp("var")
-    port = free_port()
-    env = dict(os.environ, SIAGA_VAR_DIR=str(var), SIAGA_DATABASE_URL="")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "siaga", "serve", "--port", str(port), "--insecure-http"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url + "/masuk/", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(process.stdout.read()) from None
-                time.sleep(0.5)
-        accounts = {line.split()[0]: line.split()[1]
-                    for line in (var / "demo-accounts.txt").read_text().splitlines()}
-        yield url, accounts
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: apt-get install chromium (make test does this as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
-def watched(page):
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page, errors
-
-
-def signed_in(browser, server, username, width=1280):
-    url, accounts = server
-    page, errors = watched(browser.new_context(viewport={"width": width, "height": 900}).new_page())
-    page.goto(url + "/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", accounts[username])
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/")
-    return page, errors
 
 
 def visitor(browser, width=390):
