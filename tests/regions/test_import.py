@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from siaga.accounts.models import AuditEntry
+from siaga.officers.models import Officer
 from siaga.regions import tps_table
 from siaga.regions.imports import tps_export, tps_import_check, tps_import_commit
-from siaga.officers.models import Officer
 from siaga.regions.models import TPS, ImportBatch, Region
 
 pytestmark = pytest.mark.django_db
