@@ -354,6 +354,24 @@ def news_form(**fields) -> dict:
             "tag_names": "KPPS, bimtek, KPPS", "photo_caption": "", "action": "publish"} | fields
 
 
+def test_a_photo_loses_where_and_when_it_was_taken_before_it_is_stored(login, settings,
+                                                                       tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x0132] = "2024:02:14 07:05:00"  # DateTime
+    exif[0x013B] = "Petugas Uji"  # Artist
+    exif[0x8825] = {2: (2.0, 10.0, 30.0), 4: (115.0, 5.0, 0.0)}  # GPS latitude, longitude
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (31, 95, 139)).save(buffer, "JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif()  # the upload carries them
+    response = login("uji-coordinator").post(
+        "/publik/kelola/baru/", news_form(photo=upload("tps.jpg", buffer.getvalue())))
+    assert response.status_code == 302
+    stored = Image.open(NewsItem.objects.get().photo.open("rb"))
+    assert stored.format == "JPEG" and stored.size == (40, 30)
+    assert not stored.getexif()
+
+
 def test_a_coordinator_publishes_news_with_tags_and_a_photo(login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = login("uji-coordinator")

@@ -1,4 +1,8 @@
+import io
+
 from django import forms
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +13,19 @@ from siaga.regions.models import Level, Region
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_TAGS = 8
+
+
+def without_metadata(photo) -> ContentFile:
+    """The photo re-encoded from its pixels alone: no EXIF (a phone records where and when a
+    photo was taken, and who took it), upright as it was shown."""
+    with Image.open(photo) as image:
+        upright = ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        kind = image.format
+        if kind == "JPEG":
+            upright = upright.convert("RGB")
+        upright.save(out, format=kind, **({"quality": 90} if kind in ("JPEG", "WEBP") else {}))
+    return ContentFile(out.getvalue(), name=photo.name)
 
 
 class NewsForm(forms.ModelForm):
@@ -39,6 +56,7 @@ class NewsForm(forms.ModelForm):
                 raise forms.ValidationError(_("The photo is larger than 5 MB."))
             if photo.image.format not in PHOTO_FORMATS:
                 raise forms.ValidationError(_("Upload a JPEG, PNG or WebP photo."))
+            return without_metadata(photo)
         return photo
 
     def clean_tag_names(self) -> list[tuple[str, str]]:
