@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("siaga.results.urls")),
     path("", include("siaga.officers.urls")),
     path("", include("siaga.readiness.urls")),
+    path("", include("siaga.readiness.floorgame_urls")),
     path("", include("siaga.public.urls")),
 ]
