@@ -19,6 +19,7 @@ from siaga import xlsx
 from siaga.accounts.scope import profile_of, require, scope_code
 from siaga.logistics import charts, needs, plans, registry, shipments, stock
 from siaga.logistics.models import Alert, DistributionPlan, Shipment, TravelTime, Vehicle
+from siaga.logistics.scenario_forms import ScenarioChecks
 from siaga.logistics.tasks import run_plan
 from siaga.regions.models import Level, Region
 from siaga.regions.views import breadcrumb, election_for, region_for
@@ -219,7 +220,7 @@ def fleet_view(request):
 
 # --- distribution plans --------------------------------------------------------------------
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ScenarioChecks, forms.ModelForm):
     class Meta:
         model = DistributionPlan
         fields = ["name", "release", "ppk_deadline", "pps_deadline", "tps_deadline",
@@ -232,27 +233,6 @@ class PlanForm(forms.ModelForm):
         self.regency, self.election = regency, election
         for f in ("release", "ppk_deadline", "pps_deadline", "tps_deadline"):
             self.fields[f].input_formats = ["%Y-%m-%dT%H:%M"]
-
-    def clean_flooded(self):
-        code = self.cleaned_data["flooded"].strip()
-        if code and not (code.startswith(self.regency.code)
-                         and Region.objects.filter(code=code).exists()):
-            raise forms.ValidationError(_("No kecamatan or desa %(code)s in this regency.")
-                                        % {"code": code})
-        return code
-
-    def clean_closed_edges(self):
-        text = self.cleaned_data["closed_edges"]
-        try:
-            pairs = plans.closed_pairs(text)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("'%(part)s' is not a pair of codes.") % {"part": exc}) from exc
-        for a, b in pairs:
-            for code in (a, b):
-                if not code.startswith(self.regency.code):
-                    raise forms.ValidationError(_("%(code)s is not in this regency.") % {"code": code})
-        return text
 
     def clean_lost_vehicle(self):
         name = self.cleaned_data["lost_vehicle"].strip()

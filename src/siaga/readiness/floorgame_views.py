@@ -31,6 +31,7 @@ from siaga.accounts import audit
 from siaga.accounts.scope import profile_of, require
 from siaga.logistics import plans
 from siaga.logistics.models import DistributionPlan, Vehicle
+from siaga.logistics.scenario_forms import ScenarioChecks
 from siaga.logistics.tasks import run_plan
 from siaga.readiness import floorgame as fg
 from siaga.regions.models import TPS, Level, Region
@@ -378,7 +379,7 @@ def _boundaries(region: Region) -> dict:
 
 # --- injecting a scenario --------------------------------------------------------------------
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(ScenarioChecks, forms.Form):
     """Both plans' scenarios: the logistics part becomes a distribution plan for the worker,
     the security part stays in the URL."""
 
@@ -407,27 +408,6 @@ class ScenarioForm(forms.Form):
         names = (Vehicle.objects.filter(election=election, depot__code__startswith=regency.code)
                  .order_by("depot__code", "name").values_list("name", flat=True).distinct())
         self.fields["lost_vehicle"].choices = [("", "-"), *((n, n) for n in names)]
-
-    def clean_flooded(self):
-        code = self.cleaned_data["flooded"].strip()
-        if code and not (code.startswith(self.regency.code)
-                         and Region.objects.filter(code=code).exists()):
-            raise forms.ValidationError(_("No kecamatan or desa %(code)s in this regency.")
-                                        % {"code": code})
-        return code
-
-    def clean_closed_edges(self):
-        text = self.cleaned_data["closed_edges"].strip()
-        try:
-            pairs = plans.closed_pairs(text)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("'%(part)s' is not a pair of codes.") % {"part": exc}) from exc
-        for a, b in pairs:
-            for code in (a, b):
-                if not code.startswith(self.regency.code):
-                    raise forms.ValidationError(_("%(code)s is not in this regency.") % {"code": code})
-        return text
 
     def logistics_changes(self) -> dict:
         d = self.cleaned_data

@@ -5,7 +5,11 @@ from django.utils import translation
 
 from siaga.accounts.audit import acting_as
 from siaga.officers.imports import import_file
-from siaga.regions.management.commands.import_tps import election_from, election_option
+from siaga.regions.management.commands.import_tps import (
+    election_from,
+    election_option,
+    write_problems,
+)
 from siaga.regions.models import Region
 
 
@@ -33,10 +37,7 @@ class Command(BaseCommand):
         with acting_as(label=f"siaga import-officers {path.name}"):
             report = import_file(election=election, region=region, content=path.read_bytes(),
                                  dry_run=options["dry_run"])
-        for p in report.problems:
-            where = f"baris {p['row']}" if p["row"] else "berkas"
-            column = f", kolom {p['column']}" if p["column"] else ""
-            self.stderr.write(f"{where}{column}: {p['reason']}")
+        write_problems(self.stderr, report.problems)
         if not report.ok:
             raise CommandError(f"{len(report.problems)} kesalahan; tidak ada yang disimpan.")
         counts = ", ".join(f"{position} {n}" for position, n in report.per_position())

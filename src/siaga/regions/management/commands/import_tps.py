@@ -12,6 +12,14 @@ def election_option(parser):
     parser.add_argument("--election", default="", help="election code (default: the latest)")
 
 
+def write_problems(stream, problems) -> None:
+    """Each problem as `baris 3, kolom nik: reason` (the file's own when it has no row)."""
+    for problem in problems:
+        where = f"baris {problem['row']}" if problem["row"] else "berkas"
+        column = f", kolom {problem['column']}" if problem["column"] else ""
+        stream.write(f"{where}{column}: {problem['reason']}")
+
+
 def election_from(options) -> Election:
     slug = options["election"]
     election = (Election.objects.filter(slug=slug) if slug else Election.objects.all()).first()
@@ -43,10 +51,7 @@ class Command(BaseCommand):
         else:
             with acting_as(label=f"siaga import-tps {path.name}"):
                 result = tps_import_commit(**kwargs)
-        for message in result.messages():
-            where = f"baris {message['row']}" if message["row"] else "berkas"
-            column = f", kolom {message['column']}" if message["column"] else ""
-            self.stderr.write(f"{where}{column}: {message['reason']}")
+        write_problems(self.stderr, result.messages())
         if not result.ok:
             raise CommandError(f"{len(result.messages())} kesalahan; tidak ada yang disimpan.")
         c = result.comparison

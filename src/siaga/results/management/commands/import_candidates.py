@@ -4,7 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from siaga.accounts.audit import acting_as
-from siaga.regions.management.commands.import_tps import election_from, election_option
+from siaga.regions.management.commands.import_tps import (
+    election_from,
+    election_option,
+    write_problems,
+)
 from siaga.results.candidates import import_candidates
 
 
@@ -27,10 +31,7 @@ class Command(BaseCommand):
         with acting_as(label=f"siaga import-candidates {path.name}"):
             summary, problems = import_candidates(election, path.name, path.read_bytes(),
                                                   dry_run=options["dry_run"])
-        for p in problems:
-            where = f"baris {p['row']}" if p["row"] else "berkas"
-            column = f", kolom {p['column']}" if p["column"] else ""
-            self.stderr.write(f"{where}{column}: {p['reason']}")
+        write_problems(self.stderr, problems)
         if problems:
             raise CommandError(f"{len(problems)} kesalahan; tidak ada yang disimpan.")
         if options["dry_run"]:
