@@ -32,6 +32,7 @@ import argparse
 import io
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -138,8 +139,13 @@ SOURCES = ("kpps", "ptps", "pemda")
 
 
 def hasil_body(rng, cid, tps) -> dict:
-    """A presidential C.Hasil whose arithmetic holds, for a random (code, DPT) of `tps`."""
+    """The presidential C.Hasil of a random (code, DPT) of `tps` as a random source reads it:
+    every source reads the same sheet (numbers seeded by the TPS), and 3% misread one digit
+    of a pair's votes (the form is flagged and disagrees with the others)."""
     code, dpt = rng.choice(tps)
+    source = rng.choice(SOURCES)
+    misread = rng.random() < 0.03
+    rng = random.Random(code)  # the sheet itself: the same for every source
     received = dpt + -(-dpt * 2 // 100)
     voted = rng.randint(dpt // 2, dpt)
     invalid = rng.randint(0, voted // 20)
@@ -147,11 +153,14 @@ def hasil_body(rng, cid, tps) -> dict:
     a = rng.randint(0, valid)
     b = rng.randint(0, valid - a)
     damaged = rng.randint(0, received - voted)
+    votes = {"01": a, "02": b, "03": valid - a - b}
+    if misread:
+        votes["01"] += 500  # 117 read as 617
     return {"client_id": cid, "tps": code, "contest": "PPWP", "election": "pemilu-2024",
-            "source": rng.choice(SOURCES), "dpt": dpt, "voted": voted,
+            "source": source, "dpt": dpt, "voted": voted,
             "ballots_received": received, "ballots_used": voted, "ballots_damaged": damaged,
             "ballots_unused": received - voted - damaged, "valid": valid, "invalid": invalid,
-            "votes": {"01": a, "02": b, "03": valid - a - b}}
+            "votes": votes}
 
 
 def api_throughput() -> dict:

@@ -316,13 +316,14 @@ def submit(*, tps: TPS, contest: Contest, numbers: dict, source: str, client_id:
     return form, True
 
 
-# On PostgreSQL a form is stored in two round trips (the field's busiest write on counting
-# night). First, pipelined: lock the TPS's state and read its current forms (the read runs
-# after the lock is held, so it sees every form committed before). Then, after the same Python
-# decisions as the portable path above (checks, which form counts, the differences), one
-# statement writes the rest (the old version retired, the new one inserted, the state, the
-# totals of the five regions upserted by their differences, the audit entries), pipelined with
-# the COMMIT. The PostgreSQL test run exercises this path with every submit test.
+# On PostgreSQL a form is stored in a few short statements (the field's busiest write on
+# counting night): lock the TPS's state and read its current forms (after the lock, so every
+# form committed before is seen); then, after the same Python decisions as the portable path
+# above (checks, which form counts, the differences), one statement writes the rest (the old
+# version retired, the new one inserted, the state, the totals of the five regions upserted by
+# their differences, the audit entries). Prepared once per connection. (Pipelining them cost
+# more Python time than it saved on a local socket: measured.) The PostgreSQL test run
+# exercises this path with every submit test.
 # The TPS's state row made when first needed, then locked (a lock, not a no-op update: no
 # new row version on every form).
 _ENSURE = """
@@ -394,7 +395,7 @@ def _submit_postgres(*, tps: TPS, contest: Contest, numbers: dict, source: str,
                      client_id: str, user=None, note: str = "") -> tuple[ResultForm, bool]:
     connection.ensure_connection()
     # Inside a caller's transaction (an import, a test) the form is written in a savepoint;
-    # otherwise this function opens and ends its own transaction in its pipelines.
+    # otherwise this function opens and ends its own transaction.
     own = not connection.in_atomic_block
     try:
         if own:
@@ -418,17 +419,18 @@ def _submit_postgres(*, tps: TPS, contest: Contest, numbers: dict, source: str,
 def _write_postgres(raw, *, own: bool, tps, contest, numbers, source, client_id, user, note):
     # psycopg's own cursors (server-side parameters, statements prepared once per connection),
     # not Django's, which format the parameters into the text and plan every statement anew.
-    locked, current, written = psycopg.Cursor(raw), psycopg.Cursor(raw), psycopg.Cursor(raw)
+    if raw.prepare_threshold is None:  # Django turns preparing off; our cursors want it
+        raw.prepare_threshold = 5
+    cursor = psycopg.Cursor(raw)
+    key = {"tps": tps.pk, "contest": contest.pk}
     try:
-        with raw.pipeline():
-            if own:
-                raw.execute("BEGIN")
-            locked.execute(_ENSURE, {"tps": tps.pk, "contest": contest.pk}, prepare=True)
-            locked.execute(_LOCK, {"tps": tps.pk, "contest": contest.pk}, prepare=True)
-            current.execute(_CURRENT, {"tps": tps.pk, "contest": contest.pk,
-                                       "client_id": client_id}, prepare=True)
-            row = locked.fetchone()
-            found = current.fetchall()
+        if own:
+            cursor.execute("BEGIN")
+        row = cursor.execute(_LOCK, key, prepare=True).fetchone()
+        if row is None:  # the TPS's first form of this contest
+            cursor.execute(_ENSURE, key, prepare=True)
+            row = cursor.execute(_LOCK, key, prepare=True).fetchone()
+        found = cursor.execute(_CURRENT, key | {"client_id": client_id}, prepare=True).fetchall()
         # Django reads jsonb as text (its JSONField parses it): so do we here.
         forms = []
         for values in found:
@@ -437,18 +439,16 @@ def _write_postgres(raw, *, own: bool, tps, contest, numbers, source, client_id,
                               pk=fields["id"]))
         if any(f.client_id == client_id for f in forms):  # a retry
             if own:
-                raw.execute("ROLLBACK")
+                cursor.execute("ROLLBACK")
             return ResultForm(), False
         new, chosen, values = _new_version(tps, contest, numbers, source, client_id, user,
                                            note, row, forms)
-        with raw.pipeline():
-            written.execute(_WRITE, values, prepare=True)
-            if own:
-                raw.execute("COMMIT")
-            new.id = new.pk = written.fetchone()[0]
+        new.id = new.pk = cursor.execute(_WRITE, values, prepare=True).fetchone()[0]
+        if own:
+            cursor.execute("COMMIT")
     except BaseException:
         if own and raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            raw.execute("ROLLBACK")
+            cursor.execute("ROLLBACK")
         raise
     # The model instance only now, by position (Django's quick path, as when it reads a row).
     form = ResultForm(*(getattr(new, c) for c in _FORM_COLUMNS))
