@@ -70,6 +70,7 @@ def test_an_administrator_unmasks_an_officer_and_the_view_is_logged(pemilu, logi
     response = client.post(f"/petugas/{officer.pk}/", {"action": "unmask"})
     page = response.content.decode()
     assert f'<td id="nik">{officer.nik}</td>' in page and officer.phone in page
+    assert "no-store" in response["Cache-Control"]  # not kept by the browser or a proxy
     entry = AuditEntry.objects.filter(model="officers.Officer", action="view").latest("id")
     assert entry.user.username == "uji-admin" and str(officer.pk) in entry.object_key
     assert entry.after == {"unmasked": ["nik", "phone"], "page": "officer_detail"}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siaga import xlsx
@@ -141,6 +142,7 @@ class HealthForm(forms.ModelForm):
         widgets = {"health_certificate_date": forms.DateInput(attrs={"type": "date"})}
 
 
+@never_cache  # an unmasked NIK must not stay in a browser's or proxy's cache
 @require_http_methods(["GET", "POST"])
 def officer_detail(request, pk: int):
     officer = _officer_or_404(request, pk)
