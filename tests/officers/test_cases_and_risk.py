@@ -63,6 +63,23 @@ def test_a_payment_above_what_is_due_is_refused(login, kpps):
     assert Case.objects.get(pk=first.pk).paid_amount == 8_250_000
 
 
+def test_a_payment_that_a_later_case_makes_undue_is_shown_as_overpaid(login, kpps):
+    client = login("uji-coordinator")
+    record(client, kpps, severity="moderate", date="2024-02-14")
+    injury = Case.objects.get(officer=kpps)
+    client.post(f"/petugas/kasus/{injury.pk}/", {"claim_status": "paid",
+                                                 "paid_amount": 8_250_000})
+    # A death found to have happened the day before: the injury is no longer due.
+    record(client, kpps, kind="death", severity="", date="2024-02-13")
+    injury.refresh_from_db()
+    assert (injury.compensation_due, injury.paid_amount, injury.overpaid) == (0, 8_250_000,
+                                                                              8_250_000)
+    page = client.get(f"/petugas/kasus/?{QUERY}").content.decode()
+    assert "kelebihan bayar Rp8.250.000" in page
+    detail = client.get(f"/petugas/kasus/{injury.pk}/").content.decode()
+    assert 'id="overpaid"' in detail
+
+
 def test_a_graver_injury_later_tops_up_to_the_higher_class(login, kpps):
     client = login("uji-coordinator")
     record(client, kpps, severity="moderate", date="2024-02-14")

@@ -190,6 +190,12 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
+    @property
+    def overpaid(self) -> int:
+        """Paid beyond what is due now: a later case (a death dated earlier, a graver harm
+        compensated elsewhere) can lower a due that was already paid. To be recovered."""
+        return max(0, self.paid_amount - self.compensation_due)
+
 
 class Scheme(models.Model):
     """An election's insurance and compensation figures; without one the documented
