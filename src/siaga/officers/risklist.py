@@ -10,14 +10,9 @@ from siaga.simulation.models import SimulationRun
 
 
 def latest_run(region, election) -> SimulationRun | None:
-    """The newest finished run of this election for the region or a region containing it."""
-    candidates = SimulationRun.objects.filter(
-        election=election, status=SimulationRun.Status.DONE, results__isnull=False,
-    ).select_related("region").order_by("-finished_at", "-pk")
-    for run in candidates:
-        if region.code.startswith(run.region.code):
-            return run
-    return None
+    """The newest finished run of this election for the region or a region containing it
+    (what-if runs included)."""
+    return runs.latest_finished(election, region, what_if=True)
 
 
 def teams_of(registry: coverage.Registry) -> dict[str, workload.Team]:

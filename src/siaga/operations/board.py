@@ -100,15 +100,9 @@ def as_of_minutes(election: Election, tz: str, moment: datetime.datetime | None 
 def forecast(election: Election, region: Region) -> tuple[dict[str, float], object]:
     """Mean simulated counting end per TPS (minutes) from the latest finished simulation run
     covering the region, and that run (None when there is none)."""
-    from siaga.simulation.models import SimulationRun
-    from siaga.simulation.runs import results_of
+    from siaga.simulation.runs import latest_finished, results_of
 
-    ancestors = [r.code for r in region.ancestors()]
-    run = (SimulationRun.objects.filter(election=election, status="done",
-                                        region__code__in=ancestors, booths__isnull=True,
-                                        desks__isnull=True, split_above__isnull=True,
-                                        relief_at__isnull=True)
-           .order_by("-finished_at").first())
+    run = latest_finished(election, region)
     if run is None:
         return {}, None
     data = results_of(run)

@@ -37,9 +37,12 @@ from siaga.readiness import floorgame as fg
 from siaga.regions.models import TPS, Level, Region
 from siaga.regions.views import breadcrumb, election_for, region_for
 from siaga.risk.scoring import GRADE_NAMES
-from siaga.security.deployment import BARTIM_2024, Scenario, plan_for, registered_scenario
+from siaga.security.deployment import (
+    news_scenario,
+    plan_for,
+    registered_scenario,
+)
 from siaga.security.models import Personnel
-from siaga.security.patterns import DEFAULT_PRESET
 from siaga.security.plan import what_if
 from siaga.security.roster import Person, assign_roster
 from siaga.simulation.models import SimulationRun
@@ -125,12 +128,11 @@ def counting_ends(election, regency: Region, plan: DistributionPlan) -> tuple[in
     zone = zoneinfo.ZoneInfo(regency.zoneinfo)
     midnight = datetime.datetime.combine(election.polling_date, datetime.time(0), tzinfo=zone)
     day = minutes_of(plan, midnight)
-    run = (SimulationRun.objects.filter(election=election, status=SimulationRun.Status.DONE,
-                                        region__code__in=[regency.code, regency.code[:2]])
-           .exclude(results=None).order_by("-finished_at", "-pk").first())
+    from siaga.simulation.runs import latest_finished, results_of
+
+    run = latest_finished(election, regency, what_if=True)
     if run is None:
         return day + 24 * 60, {}, None
-    from siaga.simulation.runs import results_of
 
     data = results_of(run)
     ends = {str(code): day + round(float(hours) * 60)
@@ -153,8 +155,7 @@ def _tni_places(group) -> int:
 def security_boards(election, regency, scenario: SecurityScenario, arrivals_base, arrivals_after,
                     guard_from, ends, default_end):
     """Posts of the base security plan and of the scenario, with their rosters and hours."""
-    chosen = registered_scenario(regency) or Scenario(
-        DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"], BARTIM_2024["linmas"])
+    chosen = registered_scenario(regency) or news_scenario()
     plan = plan_for(election, regency, chosen)
     people = people_of(regency)
 

@@ -79,16 +79,10 @@ class _Shared:
         self.runs: dict[int, dict] = {}
 
     def simulation(self, regency: Region):
-        from siaga.simulation.models import SimulationRun
-        from siaga.simulation.runs import results_of
+        from siaga.simulation.runs import latest_finished, results_of
 
-        # As the polling-day board reads it: the latest finished run over the regency or a
-        # region above it, with the documented settings (no what-if).
-        run = (SimulationRun.objects.filter(
-            election=self.election, status="done",
-            region__code__in=[r.code for r in regency.ancestors()], booths__isnull=True,
-            desks__isnull=True, split_above__isnull=True, relief_at__isnull=True)
-            .order_by("-finished_at").first())
+        # As the polling-day board reads it (the documented settings, no what-if).
+        run = latest_finished(self.election, regency)
         if run is None:
             return None, None
         if run.pk not in self.runs:
@@ -177,6 +171,7 @@ def _security(data: RegencyData, election: Election, kecamatan) -> None:
         BARTIM_2024,
         DEFAULT_PRESET,
         Scenario,
+        news_scenario,
         plan_for,
         registered_scenario,
     )
@@ -185,9 +180,7 @@ def _security(data: RegencyData, election: Election, kecamatan) -> None:
     if scenario is None:
         # As the security page does: without registered personnel, the strength the Kapolres
         # gave the press for Barito Timur (the demo regency); elsewhere nobody is available.
-        figures = BARTIM_2024 if data.regency.code == "62.13" else {
-            "police": 0, "tni": 0, "linmas": 0}
-        scenario = Scenario(DEFAULT_PRESET, figures["police"], figures["tni"], figures["linmas"])
+        scenario = news_scenario() if data.regency.code == "62.13" else Scenario(DEFAULT_PRESET)
         data.notes["security"].append(
             _("No personnel registered: strength from %(source)s.") % {
                 "source": BARTIM_2024["source"]} if data.regency.code == "62.13"

@@ -88,6 +88,13 @@ def plan_for(election: Election, region: Region, scenario: Scenario) -> Plan:
     return plan_security(sites, scenario.pattern_set(), strength_for(region, sites, scenario))
 
 
+def news_scenario() -> "Scenario":
+    """The strength the Kapolres of Barito Timur gave the press (BARTIM_2024), for pages that
+    have no registered personnel to plan with."""
+    return Scenario(DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"],
+                    BARTIM_2024["linmas"])
+
+
 def registered_scenario(region: Region) -> Scenario | None:
     """The personnel registered in the region, as a scenario (None when there are none)."""
     counts = dict(Personnel.objects.filter(region__code__startswith=region.code)

@@ -9,11 +9,12 @@ from siaga.risk.scoring import GRADE_NAMES
 from siaga.security.deployment import (
     BARTIM_2024,
     Scenario,
+    news_scenario,
     plan_for,
     registered_scenario,
     roster_for,
 )
-from siaga.security.patterns import DEFAULT_PRESET, PRESETS
+from siaga.security.patterns import PRESETS
 from siaga.security.plan import diff_plans
 
 POSTS_SHOWN = 40  # on the page; every post is in the plan
@@ -52,8 +53,7 @@ def plan_view(request):
 def scenario_a(request, region) -> Scenario:
     """From the form; else the personnel registered; else the Barito Timur 2024 news figures."""
     return (Scenario.from_query(request.GET, "a_") or registered_scenario(region)
-            or Scenario(DEFAULT_PRESET, BARTIM_2024["police"], BARTIM_2024["tni"],
-                        BARTIM_2024["linmas"]))
+            or news_scenario())
 
 
 def _present(plan, names: dict[str, str], roster=None) -> dict:

@@ -155,3 +155,19 @@ def execute(run) -> None:
 def results_of(run) -> dict[str, np.ndarray]:
     with np.load(io.BytesIO(bytes(run.results))) as data:
         return {name: data[name] for name in data.files}
+
+
+def latest_finished(election, region, *, what_if: bool = False):
+    """The newest finished run of `election` over `region` or a region containing it (None
+    when there is none). Unless `what_if`, only runs with the documented settings count: the
+    forecast a board or report shows is not a what-if."""
+    from siaga.regions.codes import ancestor_codes
+    from siaga.simulation.models import SimulationRun
+
+    found = SimulationRun.objects.filter(
+        election=election, status=SimulationRun.Status.DONE, results__isnull=False,
+        region__code__in=[*ancestor_codes(region.code), region.code])
+    if not what_if:
+        found = found.filter(booths__isnull=True, desks__isnull=True, split_above__isnull=True,
+                             relief_at__isnull=True)
+    return found.select_related("region").order_by("-finished_at", "-pk").first()
