@@ -272,8 +272,8 @@ def _simulation(data: RegencyData, election: Election, kecamatan, shared: _Share
         row[0] += 1
         row[1] += j in risky
         # The thresholds of the run's own summary (simulation/runs.py summary_of).
-        row[2] += bool(p_mid[j] >= 0.5)
-        row[3] += bool(p_dead[j] >= 0.05)
+        row[2] += bool(p_mid[j] >= findings.LIKELY_AFTER_MIDNIGHT)
+        row[3] += bool(p_dead[j] >= findings.RISK_AFTER_DEADLINE)
     data.tables["simulation"] = Table(
         "simulation", _("Simulation findings per kecamatan"),
         [_("Kecamatan"), "TPS", _("TPS at risk"), _("likely past 24.00"),

@@ -111,6 +111,12 @@ def fold_split(values: np.ndarray, origin: np.ndarray, count: int, how=np.maximu
     return out
 
 
+# A TPS is likely to count past midnight at this probability, and at risk of passing the
+# legal deadline at this (lower: missing it has legal consequences).
+LIKELY_AFTER_MIDNIGHT = 0.5
+RISK_AFTER_DEADLINE = 0.05
+
+
 @dataclass(frozen=True)
 class GroupFigures:
     key: str
@@ -132,15 +138,16 @@ def group_figures(keys: list[str], end_mean: np.ndarray, p_midnight: np.ndarray,
             key=key, tps=int(mask.sum()),
             end_median=float(np.median(end_mean[mask])),
             end_p90=float(np.percentile(end_mean[mask], 90)),
-            after_midnight=int((p_midnight[mask] >= 0.5).sum()),
-            after_deadline=int((p_deadline[mask] >= 0.05).sum()),
+            after_midnight=int((p_midnight[mask] >= LIKELY_AFTER_MIDNIGHT).sum()),
+            after_deadline=int((p_deadline[mask] >= RISK_AFTER_DEADLINE).sum()),
         ))
     return figures
 
 
 def at_risk(p_midnight: np.ndarray, p_deadline: np.ndarray) -> np.ndarray:
     """Indices of TPS at risk, worst first: deadline risk, then midnight risk."""
-    risky = np.flatnonzero((p_midnight >= 0.5) | (p_deadline >= 0.05))
+    risky = np.flatnonzero((p_midnight >= LIKELY_AFTER_MIDNIGHT)
+                           | (p_deadline >= RISK_AFTER_DEADLINE))
     order = np.lexsort((-p_midnight[risky], -p_deadline[risky]))
     return risky[order]
 

@@ -105,8 +105,9 @@ def summary_of(loaded: Loaded, arrays: dict[str, np.ndarray], names: dict[str, s
     return {
         "tps": len(loaded.codes),
         "at_risk": len(risky),
-        "after_midnight": int((arrays["p_after_midnight"] >= 0.5).sum()),
-        "after_deadline": int((arrays["p_after_deadline"] >= 0.05).sum()),
+        "after_midnight": int((arrays["p_after_midnight"]
+                               >= findings.LIKELY_AFTER_MIDNIGHT).sum()),
+        "after_deadline": int((arrays["p_after_deadline"] >= findings.RISK_AFTER_DEADLINE).sum()),
         "end_median": float(np.median(arrays["counting_end_mean"])),
         "duty_hours_median": float(np.median(arrays["duty_hours_mean"])),
         "kecamatan": [{"code": g.key, "name": names.get(g.key, g.key), "tps": g.tps,
