@@ -9,6 +9,7 @@ The load comes from client processes on the same machine, the same for both endp
 bare and real rounds alternate so that a busy moment hits both. Prints one JSON line.
 """
 
+import glob
 import http.client
 import json
 import multiprocessing
@@ -67,6 +68,33 @@ class Server:
                 raise RuntimeError("the server did not start")
             time.sleep(0.5)
         raise RuntimeError("the server did not answer")
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server's processes (web workers and task worker)."""
+        total = 0
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                with open(stat) as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[3]) == self.process.pid:  # the session the server leads
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def wait_quiet(self, window: float = 2.0, limit: float = 600.0) -> float:
+        """Wait until the server is idle (the task worker's first start compiles the
+        simulation engine, which must not run during a measurement): under 5% of a core
+        over `window` seconds. Returns the seconds waited."""
+        started = time.perf_counter()
+        used = self.cpu_seconds()
+        while time.perf_counter() - started < limit:
+            time.sleep(window)
+            now = self.cpu_seconds()
+            if now - used < 0.05 * window:
+                break
+            used = now
+        return time.perf_counter() - started
 
     def kill(self) -> None:
         """As a power cut would: every process at once, no clean shutdown."""
@@ -178,7 +206,9 @@ def start_demo_server(database: str, var: str) -> tuple[Server, str, str]:
     note("starting the server (first start migrates and loads the demo)")
     server.start()
     note("server up; issuing a device token")
-    return server, url, token_for(env, "koordinator")
+    token = token_for(env, "koordinator")
+    note(f"waiting for a quiet server: {server.wait_quiet():.0f} s")
+    return server, url, token
 
 
 def alternate(port, token, codes, real_path, body=report_body, rounds=ROUNDS):

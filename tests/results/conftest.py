@@ -10,7 +10,7 @@ from siaga.results.demo import load_demo_candidates
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    for cache in (results_api.TPS_CACHE, results_api.CONTESTS, results_api.CANDIDATES):
+    for cache in (results_api.TPS_LOOKUP, results_api.CONTESTS, results_api.BALLOTS):
         cache.clear()
     yield
 

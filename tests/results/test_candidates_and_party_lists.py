@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from siaga.regions.models import TPS, Contest, Dapil
 from siaga.results import candidates, services
-from siaga.results.demo import load_demo_party_lists
+from siaga.results.demo import load_demo_candidates, load_demo_party_lists
 from siaga.results.models import Candidate, ResultForm
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,20 @@ def dprd(pemilu):
     tps = TPS.objects.filter(election=pemilu, code__startswith=kecamatan.code).order_by(
         "code").first()
     return contest, tps
+
+
+def test_the_apis_ballot_read_once_per_contest_is_each_tps_ballot_of_its_dapil(pemilu, dprd):
+    contest, _tps = dprd
+    ballot = services.Ballot.of(contest)
+    layouts = set()
+    for tps in TPS.objects.filter(election=pemilu).order_by("code")[::7]:
+        layout = ballot.layout(tps.code)
+        assert layout == services.ballot_layout(services.candidates_of(contest, tps))
+        layouts.add(repr(layout))
+    assert len(layouts) > 1  # the regency has more than one dapil, with other lists
+    load_demo_candidates(pemilu)  # a national ballot: the same at every TPS
+    ppwp = Contest.objects.get(election=pemilu, kind="PPWP")
+    assert services.Ballot.of(ppwp).layout(_tps.code) == (["01", "02", "03"], {})
 
 
 def dprd_body(tps, client_id="dprd-0001", **changes):

@@ -51,6 +51,61 @@ def in_own_connection(work):
     return out.get("value")
 
 
+def check_and_clean(election, contest, prefix="race-"):
+    """(client ids stored, incremental totals, rebuilt totals, states, rebuilt states), then
+    everything the test committed removed."""
+    try:
+        stored = list(ResultForm.objects.filter(client_id__startswith=prefix)
+                      .values_list("client_id", flat=True))
+        incremental = services.totals_snapshot(contest)
+        states = {r.tps_id: (r.state, r.form_id)
+                  for r in TpsResult.objects.filter(contest=contest)}
+        services.rebuild(election, contest)
+        return (stored, incremental, services.totals_snapshot(contest), states,
+                {r.tps_id: (r.state, r.form_id)
+                 for r in TpsResult.objects.filter(contest=contest)})
+    finally:
+        ResultForm.objects.filter(client_id__startswith=prefix).update(supersedes=None)
+        TpsResult.objects.filter(contest=contest).delete()
+        ResultForm.objects.filter(client_id__startswith=prefix).delete()
+        ResultTotal.objects.filter(contest=contest).delete()
+        ResultCount.objects.filter(contest=contest).delete()
+        AuditEntry.objects.filter(object_key__startswith=prefix).delete()
+
+
+def test_form_is_decided_again_when_its_tps_changed_between_read_and_write(pemilu,
+                                                                           monkeypatch):
+    """PTPS's form is stored while KPPS's (read before it) is being checked: KPPS's write is
+    refused and its form decided again, now against PTPS's counted form (they disagree)."""
+    contest = Contest.objects.get(election=pemilu, kind="PPWP")
+    tps = TPS.objects.filter(election=pemilu, code__startswith="62.13.02").order_by("code")[0]
+    decide = services._new_version
+    decisions = []
+
+    def racing(*args, **kwargs):
+        decisions.append((args[3], len(args[8])))  # (source, how many forms it read)
+        if len(decisions) == 1:
+            in_own_connection(lambda: services.submit(
+                tps=tps, contest=contest, numbers=form_numbers(101), source="ptps",
+                client_id="race-ptps"))
+        return decide(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_new_version", racing)
+    form, stored = in_own_connection(lambda: services.submit(
+        tps=tps, contest=contest, numbers=form_numbers(100), source="kpps",
+        client_id="race-kpps"))
+    monkeypatch.setattr(services, "_new_version", decide)
+    stored_ids, incremental, rebuilt, states, rebuilt_states = in_own_connection(
+        lambda: check_and_clean(pemilu, contest))
+
+    assert stored and decisions == [("kpps", 0), ("ptps", 0), ("kpps", 1)]
+    assert form.status == ResultForm.Status.FLAGGED
+    assert [f["code"] for f in form.findings] == ["sources_disagree"]
+    assert sorted(stored_ids) == ["race-kpps", "race-ptps"]
+    assert incremental == rebuilt and states == rebuilt_states
+    assert incremental["counts"][""][:2] == (1, 0)  # PTPS's form counts, nothing else
+
+
 def test_simultaneous_forms_for_the_same_tps_keep_totals_equal_to_a_rebuild(pemilu):
     contest = Contest.objects.get(election=pemilu, kind="PPWP")
     targets = list(TPS.objects.filter(election=pemilu, code__startswith="62.13.02")
@@ -78,26 +133,8 @@ def test_simultaneous_forms_for_the_same_tps_keep_totals_equal_to_a_rebuild(pemi
     for thread in threads:
         thread.join()
 
-    def check_and_clean():
-        try:
-            stored = list(ResultForm.objects.filter(client_id__startswith="race-")
-                          .values_list("client_id", flat=True))
-            incremental = services.totals_snapshot(contest)
-            states = {r.tps_id: (r.state, r.form_id)
-                      for r in TpsResult.objects.filter(contest=contest)}
-            services.rebuild(pemilu, contest)
-            return (stored, incremental, services.totals_snapshot(contest), states,
-                    {r.tps_id: (r.state, r.form_id)
-                     for r in TpsResult.objects.filter(contest=contest)})
-        finally:
-            ResultForm.objects.filter(client_id__startswith="race-").update(supersedes=None)
-            TpsResult.objects.filter(contest=contest).delete()
-            ResultForm.objects.filter(client_id__startswith="race-").delete()
-            ResultTotal.objects.filter(contest=contest).delete()
-            ResultCount.objects.filter(contest=contest).delete()
-            AuditEntry.objects.filter(object_key__startswith="race-").delete()
-
-    stored, incremental, rebuilt, states, rebuilt_states = in_own_connection(check_and_clean)
+    stored, incremental, rebuilt, states, rebuilt_states = in_own_connection(
+        lambda: check_and_clean(pemilu, contest))
     assert not errors, errors
     assert len(stored) == len(set(stored)) == 9 * 3  # each client id once, retries folded
     assert incremental == rebuilt

@@ -18,8 +18,8 @@ from siaga.accounts import audit
 from siaga.accounts.scope import require, scope_code
 from siaga.operations import messages, reports
 from siaga.operations.models import BenchRow, Staff
+from siaga.regions.lookup import TpsLookup
 from siaga.regions.models import TPS, Election
-from siaga.shortcache import ShortCache
 
 router = Router(tags=["operations"])
 
@@ -141,24 +141,7 @@ def as_report(data: ReportIn) -> messages.Report:
                            text=data.text[:2000])
 
 
-# Every report names its TPS: looked up once every few minutes per process, a kecamatan's
-# TPS at a time (its neighbours report too).
-TPS_CACHE = ShortCache(seconds=300, size=50_000)
-
-
-def _tps(code: str, election: str | None) -> TPS | None:
-    """The TPS of that election, or without an election the latest one that has this code;
-    every TPS of its kecamatan goes into the cache with it."""
-    found = TPS.objects.select_related("village", "election").filter(code__startswith=code[:8])
-    if election:
-        found = found.filter(election__slug=election)
-    wanted = None
-    for tps in found.order_by("code", "-election__polling_date"):
-        key = (tps.code, election)
-        if key not in TPS_CACHE:
-            TPS_CACHE.put(key, tps)
-            wanted = tps if tps.code == code else wanted
-    return wanted
+TPS_LOOKUP = TpsLookup()
 
 
 CLOCK = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*$")
@@ -195,7 +178,7 @@ def submit_report(request):
         raise HttpError(422, _("client_id: 8 to 64 characters."))
     tps = None
     if data.tps.startswith(scope_code(request.user)):
-        tps = TPS_CACHE.get((data.tps, data.election), lambda: _tps(data.tps, data.election))
+        tps = TPS_LOOKUP.get(data.tps, data.election)
     if tps is None:
         raise HttpError(404, _("There is no TPS %(code)s in your region.") % {"code": data.tps})
     require(request.user, "write_field", tps.code)

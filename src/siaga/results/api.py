@@ -8,7 +8,8 @@ from ninja.errors import HttpError
 
 from siaga.accounts.scope import region_or_404, require, scope_code
 from siaga.operations.api import photo_file
-from siaga.regions.models import TPS, Contest, Election, Level, Region
+from siaga.regions.lookup import TpsLookup
+from siaga.regions.models import Contest, Election, Level, Region
 from siaga.results import services
 from siaga.results.models import NUMBER_FIELDS, ResultForm, TpsResult
 from siaga.shortcache import ShortCache
@@ -47,26 +48,11 @@ class FormIn(Schema):
     photo: str = ""  # a JPEG or PNG as a data URL
 
 
-# TPS and contests are looked up once every few minutes per process; candidates once a minute.
-TPS_CACHE = ShortCache(seconds=300, size=50_000)
+# TPS (a kecamatan at a time) and contests are looked up once every few minutes per process;
+# candidates once a minute.
+TPS_LOOKUP = TpsLookup()
 CONTESTS = ShortCache(seconds=300)
-CANDIDATES = ShortCache(seconds=60, size=10_000)
-
-
-def _tps(code: str, election: str | None, contest: str) -> TPS | None:
-    """The TPS with this code in the named election, or else in the latest election that has
-    the contest."""
-    found = TPS.objects.select_related("election", "village").filter(code=code)
-    found = (found.filter(election__slug=election) if election
-             else found.filter(election__contests__kind=contest))
-    return found.order_by("-election__polling_date").first()
-
-
-def _layout(contest: Contest, tps: TPS):
-    """The TPS's ballot (`services.ballot_layout`); None (not remembered) while no candidate
-    is registered (they are often loaded on the day before)."""
-    candidates = services.candidates_of(contest, tps)
-    return services.ballot_layout(candidates) if candidates else None
+BALLOTS = ShortCache(seconds=60)
 
 
 def _party_detail(data: FormIn, choices: list[str], members: dict[str, list[str]]) -> dict:
@@ -143,8 +129,7 @@ def submit_form(request, data: FormIn):
     kind = data.contest.upper()
     tps = None
     if data.tps.startswith(scope_code(request.user)):
-        tps = TPS_CACHE.get((data.tps, data.election, kind),
-                            lambda: _tps(data.tps, data.election, kind))
+        tps = TPS_LOOKUP.get(data.tps, data.election, kind)
     if tps is None:
         raise HttpError(404, _("There is no TPS %(code)s in your region.") % {"code": data.tps})
     require(request.user, "write_field", tps.code)
@@ -156,8 +141,8 @@ def submit_form(request, data: FormIn):
     if contest is None:
         raise HttpError(422, _("contest: %(election)s has no contest '%(v)s'.") % {
             "election": tps.election.name, "v": data.contest})
-    choices, members = CANDIDATES.get((contest.pk, tps.village_id),
-                                      lambda: _layout(contest, tps)) or ([], {})
+    ballot = BALLOTS.get(contest.pk, lambda: services.Ballot.of(contest))
+    choices, members = ballot.layout(tps.code) if ballot else ([], {})
     if not choices:
         raise HttpError(422, _("contest: no candidates are registered for %(v)s yet.") % {
             "v": kind})

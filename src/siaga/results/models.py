@@ -142,6 +142,9 @@ class TpsResult(models.Model):
     voted = models.IntegerField(default=0)
     valid = models.IntegerField(default=0)
     invalid = models.IntegerField(default=0)
+    # Raised by every change to the TPS's forms of the contest: a writer that read the forms
+    # without a lock writes only if it is unchanged (services._WRITE), else reads again.
+    revision = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tps", "contest"],

@@ -28,7 +28,7 @@ from django.utils import timezone
 from siaga.accounts import audit
 from siaga.accounts.scope import require
 from siaga.problems import gettext_noop
-from siaga.regions.models import TPS, Contest, Election
+from siaga.regions.models import TPS, Contest, Dapil, Election
 from siaga.results import checks
 from siaga.results.models import (
     CATEGORY_FIELDS,
@@ -146,25 +146,66 @@ def candidates_of(contest: Contest, tps: TPS | None = None) -> list[Candidate]:
     region)."""
     found = Candidate.objects.filter(contest=contest)
     if tps is not None and found.filter(dapil__isnull=False).exists():
-        prefixes = [tps.code[:n] for n in (2, 5, 8, 13)]
-        found = found.filter(dapil__regions__code__in=prefixes)
-    # "01.10" after "01.9": by the numbers, not the text.
-    return sorted(found, key=lambda c: [int(p) if p.isdigit() else 0
-                                        for p in c.number.split(".")])
+        found = found.filter(dapil__regions__code__in=_region_prefixes(tps.code))
+    return sorted(found, key=lambda c: _ballot_order(c.number))
+
+
+def _region_prefixes(tps_code: str) -> list[str]:
+    """The codes of the TPS's province, kab/kota, kecamatan and desa."""
+    return [tps_code[:n] for n in (2, 5, 8, 13)]
+
+
+def _ballot_order(number: str) -> list[int]:
+    """"01.10" after "01.9": by the numbers, not the text."""
+    return [int(p) if p.isdigit() else 0 for p in number.split(".")]
 
 
 def ballot_layout(candidates: list[Candidate]) -> tuple[list[str], dict[str, list[str]]]:
     """The ballot numbers that take votes (pairs, DPD candidates, parties) and, for DPR/DPRD,
     each party's candidates by their order on the list (numbers written "01.3": party 01,
     candidate 3)."""
+    return _layout_of([c.number for c in candidates])
+
+
+def _layout_of(numbers: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     choices, members = [], defaultdict(list)
-    for c in candidates:
-        party, dot, order = c.number.partition(".")
+    for number in numbers:
+        party, dot, order = number.partition(".")
         if dot:
             members[party].append(order)
         else:
-            choices.append(c.number)
+            choices.append(number)
     return choices, dict(members)
+
+
+class Ballot:
+    """A contest's ballot numbers, each with the region codes of its dapil (none: national),
+    read in two queries: `layout(tps_code)` is `ballot_layout(candidates_of(contest, tps))`
+    without one (the API's per-request lookup)."""
+
+    def __init__(self, rows: list[tuple[str, frozenset[str]]]):
+        self.numbers = sorted(rows, key=lambda row: _ballot_order(row[0]))
+        self.by_dapil = any(codes for _number, codes in rows)
+        self._layouts: dict[str, tuple] = {}
+
+    @classmethod
+    def of(cls, contest: Contest) -> "Ballot | None":
+        """The contest's ballot; None while no candidate is registered."""
+        rows = list(Candidate.objects.filter(contest=contest).values_list("number", "dapil_id"))
+        codes = defaultdict(set)
+        for dapil, code in Dapil.regions.through.objects.filter(
+                dapil_id__in={d for _n, d in rows if d is not None}).values_list(
+                "dapil_id", "region__code"):
+            codes[dapil].add(code)
+        return cls([(n, frozenset(codes.get(d, ()))) for n, d in rows]) if rows else None
+
+    def layout(self, tps_code: str) -> tuple[list[str], dict[str, list[str]]]:
+        desa = tps_code[:13]
+        if desa not in self._layouts:
+            prefixes = set(_region_prefixes(tps_code))
+            self._layouts[desa] = _layout_of([n for n, codes in self.numbers
+                                              if not self.by_dapil or codes & prefixes])
+        return self._layouts[desa]
 
 
 # --- totals --------------------------------------------------------------------------------
@@ -247,9 +288,11 @@ def _choose(forms: list[ResultForm], kept_id: int | None,
 
 
 def _lock(tps: TPS, contest: Contest) -> TpsResult:
-    """The TPS's counted state, locked for the transaction (created when first needed)."""
+    """The TPS's counted state, locked for the transaction (created when first needed), its
+    revision raised (a concurrent `_WRITE` that read the forms before then decides again)."""
     TpsResult.objects.bulk_create([TpsResult(tps=tps, contest=contest)], ignore_conflicts=True)
-    return TpsResult.objects.select_for_update().get(tps=tps, contest=contest)
+    TpsResult.objects.filter(tps=tps, contest=contest).update(revision=F("revision") + 1)
+    return TpsResult.objects.get(tps=tps, contest=contest)
 
 
 def _settle(row: TpsResult, tps: TPS, contest: Contest, prefer: ResultForm | None = None):
@@ -316,55 +359,68 @@ def submit(*, tps: TPS, contest: Contest, numbers: dict, source: str, client_id:
     return form, True
 
 
-# On PostgreSQL a form is stored in a few short statements (the field's busiest write on
-# counting night): lock the TPS's state and read its current forms (after the lock, so every
-# form committed before is seen); then, after the same Python decisions as the portable path
-# above (checks, which form counts, the differences), one statement writes the rest (the old
-# version retired, the new one inserted, the state, the totals of the five regions upserted by
-# their differences, the audit entries). Prepared once per connection. (Pipelining them cost
-# more Python time than it saved on a local socket: measured.) The PostgreSQL test run
+# On PostgreSQL a form is stored in two statements, each its own transaction (the field's
+# busiest write on counting night; round trips to the database, not SQL, were its cost under
+# load: measured). `_READ` reads the TPS's counted state, its revision and its current forms
+# (one snapshot), and whether the client id was stored before. Then come the same Python
+# decisions as the portable path above (checks, which form counts, the differences), and
+# `_WRITE` writes everything (the old version retired, the new one inserted, the state, the
+# totals of the five regions upserted by their differences, the audit entries) only if the
+# state's revision is still the one read: a writer that changed the TPS meanwhile (another
+# source's form, a reviewer, a retry of the same form) raised it, and the form is decided
+# again on what is there now. The state row's lock, held only while `_WRITE` runs,
+# serialises writers of one TPS. Prepared once per connection. The PostgreSQL test run
 # exercises this path with every submit test.
-# The TPS's state row made when first needed, then locked (a lock, not a no-op update: no
-# new row version on every form).
 _ENSURE = """
-INSERT INTO results_tpsresult (tps_id, contest_id, state, votes, voted, valid, invalid)
-VALUES (%(tps)s, %(contest)s, 'none', '{}', 0, 0, 0)
+INSERT INTO results_tpsresult (tps_id, contest_id, state, votes, voted, valid, invalid,
+                               revision)
+VALUES (%(tps)s, %(contest)s, 'none', '{}', 0, 0, 0, 0)
 ON CONFLICT (tps_id, contest_id) DO NOTHING
 """
-_LOCK = """
-SELECT id, state, form_id, votes, voted, valid, invalid FROM results_tpsresult
-WHERE tps_id = %(tps)s AND contest_id = %(contest)s FOR UPDATE
-"""
 _FORM_COLUMNS = [f.attname for f in ResultForm._meta.concrete_fields]
-_CURRENT = (f"SELECT {', '.join(_FORM_COLUMNS)} FROM results_resultform "
-            "WHERE (tps_id = %(tps)s AND contest_id = %(contest)s AND current) "
-            "OR client_id = %(client_id)s")
+_STATE_COLUMNS = ["id", "state", "form_id", "votes", "voted", "valid", "invalid", "revision"]
+_READ = f"""
+SELECT seen, {', '.join('s.' + c for c in _STATE_COLUMNS)},
+       {', '.join('f.' + c for c in _FORM_COLUMNS)}
+FROM (SELECT EXISTS (SELECT 1 FROM results_resultform WHERE client_id = %(client_id)s)
+      AS seen) AS retry
+LEFT JOIN results_tpsresult s ON s.tps_id = %(tps)s AND s.contest_id = %(contest)s
+LEFT JOIN results_resultform f ON f.tps_id = s.tps_id AND f.contest_id = s.contest_id
+                               AND f.current
+"""
 _JSON = [f.attname for f in ResultForm._meta.concrete_fields
          if f.get_internal_type() == "JSONField"]
 _INSERT_COLUMNS = [c for c in _FORM_COLUMNS if c != "id"]
 # The new form travels as one JSON parameter (its audit snapshot): few parameters keep the
 # statement in psycopg's cache of parsed queries, which skips statements with more than 50.
+# Its id is drawn first, for the state row that points to it.
 _WRITE = f"""
-WITH retired AS (
-    UPDATE results_resultform SET current = false WHERE id = %(previous)s::bigint RETURNING id
-), new AS (
-    INSERT INTO results_resultform ({', '.join(_INSERT_COLUMNS)})
-    SELECT {', '.join(_INSERT_COLUMNS)}
-    FROM jsonb_populate_record(NULL::results_resultform, %(form)s::jsonb)
-    RETURNING id
+WITH drawn AS (
+    SELECT nextval(pg_get_serial_sequence('results_resultform', 'id')) AS id
 ), state AS (
     UPDATE results_tpsresult SET state = %(state)s,
-        form_id = CASE WHEN %(counts_new)s THEN (SELECT id FROM new) ELSE %(counted)s::bigint
-                  END,
+        form_id = CASE WHEN %(counts_new)s THEN (SELECT id FROM drawn)
+                       ELSE %(counted)s::bigint END,
         votes = %(state_votes)s, voted = %(state_voted)s, valid = %(state_valid)s,
-        invalid = %(state_invalid)s
-    WHERE id = %(row)s
+        invalid = %(state_invalid)s, revision = revision + 1
+    WHERE id = %(row)s AND revision = %(revision)s
+    RETURNING id
+), retired AS (
+    UPDATE results_resultform SET current = false
+    WHERE id = %(previous)s::bigint AND EXISTS (SELECT FROM state)
+), new AS (
+    INSERT INTO results_resultform (id, {', '.join(_INSERT_COLUMNS)})
+    SELECT (SELECT id FROM drawn), {', '.join(_INSERT_COLUMNS)}
+    FROM jsonb_populate_record(NULL::results_resultform, %(form)s::jsonb)
+    WHERE EXISTS (SELECT FROM state)
+    RETURNING id
 ), counts AS (
     INSERT INTO results_resultcount
         (contest_id, region_code, level, accepted, flagged, voted, valid, invalid)
     SELECT %(contest_id)s, code, level, %(d_accepted)s, %(d_flagged)s, %(d_voted)s,
            %(d_valid)s, %(d_invalid)s
     FROM unnest(%(count_codes)s::text[], %(count_levels)s::text[]) AS t(code, level)
+    WHERE EXISTS (SELECT FROM state)
     ON CONFLICT (contest_id, region_code) DO UPDATE SET
         accepted = results_resultcount.accepted + excluded.accepted,
         flagged = results_resultcount.flagged + excluded.flagged,
@@ -376,6 +432,7 @@ WITH retired AS (
     SELECT %(contest_id)s, code, level, candidate, votes
     FROM unnest(%(total_codes)s::text[], %(total_levels)s::text[], %(total_candidates)s::text[],
                 %(total_votes)s::bigint[]) AS t(code, level, candidate, votes)
+    WHERE EXISTS (SELECT FROM state)
     ON CONFLICT (contest_id, region_code, candidate) DO UPDATE SET
         votes = results_resulttotal.votes + excluded.votes
 ), audited AS (
@@ -385,29 +442,37 @@ WITH retired AS (
            %(region)s, before, after
     FROM jsonb_to_recordset(%(audit)s::jsonb) AS t(action text, key text, before jsonb,
                                                     after jsonb)
+    WHERE EXISTS (SELECT FROM state)
 )
 SELECT id FROM new
 """
 _NEW = 2 ** 62  # the new form's stand-in primary key while choosing what counts
+# Attempts before giving up on a TPS that others keep changing (each one lost means another
+# writer's form of the same TPS and contest was stored meanwhile).
+_ATTEMPTS = 50
+
+
+class Contention(Exception):
+    """The TPS's forms kept changing while this form was being decided."""
 
 
 def _submit_postgres(*, tps: TPS, contest: Contest, numbers: dict, source: str,
                      client_id: str, user=None, note: str = "") -> tuple[ResultForm, bool]:
     connection.ensure_connection()
     # Inside a caller's transaction (an import, a test) the form is written in a savepoint;
-    # otherwise this function opens and ends its own transaction.
-    own = not connection.in_atomic_block
+    # otherwise each statement is its own transaction.
     try:
-        if own:
-            form, counts = _write_postgres(connection.connection, own=True, tps=tps,
-                                           contest=contest, numbers=numbers, source=source,
+        if not connection.in_atomic_block:
+            form, counts = _write_postgres(connection.connection, tps=tps, contest=contest,
+                                           numbers=numbers, source=source,
                                            client_id=client_id, user=user, note=note)
         else:
             with transaction.atomic():
-                form, counts = _write_postgres(connection.connection, own=False, tps=tps,
-                                               contest=contest, numbers=numbers, source=source,
-                                               client_id=client_id, user=user, note=note)
-    except psycopg.errors.UniqueViolation:  # the same client id committed meanwhile elsewhere
+                form, counts = _write_postgres(connection.connection, tps=tps,
+                                               contest=contest, numbers=numbers,
+                                               source=source, client_id=client_id,
+                                               user=user, note=note)
+    except psycopg.errors.UniqueViolation:  # the same client id stored for another TPS
         return ResultForm.objects.get(client_id=client_id), False
     if form.pk is None:
         return ResultForm.objects.select_related("tps", "election", "contest").get(
@@ -416,40 +481,39 @@ def _submit_postgres(*, tps: TPS, contest: Contest, numbers: dict, source: str,
     return form, True
 
 
-def _write_postgres(raw, *, own: bool, tps, contest, numbers, source, client_id, user, note):
+def _write_postgres(raw, *, tps, contest, numbers, source, client_id, user, note):
     # psycopg's own cursors (server-side parameters, statements prepared once per connection),
     # not Django's, which format the parameters into the text and plan every statement anew.
     if raw.prepare_threshold is None:  # Django turns preparing off; our cursors want it
         raw.prepare_threshold = 5
     cursor = psycopg.Cursor(raw)
-    key = {"tps": tps.pk, "contest": contest.pk}
-    try:
-        if own:
-            cursor.execute("BEGIN")
-        row = cursor.execute(_LOCK, key, prepare=True).fetchone()
-        if row is None:  # the TPS's first form of this contest
+    key = {"tps": tps.pk, "contest": contest.pk, "client_id": client_id}
+    width = len(_STATE_COLUMNS)
+    for _attempt in range(_ATTEMPTS):
+        found = cursor.execute(_READ, key, prepare=True).fetchall()
+        if found[0][0]:  # a retry
+            return ResultForm(), False
+        row = found[0][1:1 + width]
+        if row[0] is None:  # the TPS's first form of this contest
             cursor.execute(_ENSURE, key, prepare=True)
-            row = cursor.execute(_LOCK, key, prepare=True).fetchone()
-        found = cursor.execute(_CURRENT, key | {"client_id": client_id}, prepare=True).fetchall()
+            continue
         # Django reads jsonb as text (its JSONField parses it): so do we here.
         forms = []
         for values in found:
-            fields = dict(zip(_FORM_COLUMNS, values))
+            if values[1 + width] is None:
+                continue
+            fields = dict(zip(_FORM_COLUMNS, values[1 + width:]))
             forms.append(_Row(**fields | {k: json.loads(fields[k]) for k in _JSON},
                               pk=fields["id"]))
-        if any(f.client_id == client_id for f in forms):  # a retry
-            if own:
-                cursor.execute("ROLLBACK")
-            return ResultForm(), False
         new, chosen, values = _new_version(tps, contest, numbers, source, client_id, user,
                                            note, row, forms)
-        new.id = new.pk = cursor.execute(_WRITE, values, prepare=True).fetchone()[0]
-        if own:
-            cursor.execute("COMMIT")
-    except BaseException:
-        if own and raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            cursor.execute("ROLLBACK")
-        raise
+        written = cursor.execute(_WRITE, values | {"revision": row[7]},
+                                 prepare=True).fetchone()
+        if written is not None:
+            break
+    else:
+        raise Contention(f"{tps.code} {contest.kind}: changed by others {_ATTEMPTS} times")
+    new.id = new.pk = written[0]
     # The model instance only now, by position (Django's quick path, as when it reads a row).
     form = ResultForm(*(getattr(new, c) for c in _FORM_COLUMNS))
     form._state.adding, form._state.db = False, connection.alias
@@ -621,10 +685,15 @@ def rebuild(election: Election, contest: Contest) -> None:
     import)."""
     if contest.election_id != election.pk:
         raise ValueError("the contest belongs to another election")
+    if connection.vendor == "postgresql":  # no form is stored meanwhile (reading goes on)
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE results_tpsresult IN EXCLUSIVE MODE")
+    # Revisions raised (see `_lock`): a writer that read before decides again.
+    TpsResult.objects.filter(contest=contest).update(revision=F("revision") + 1)
     forms = defaultdict(list)
     for form in ResultForm.objects.filter(contest=contest, current=True).select_related("tps"):
         forms[form.tps_id].append(form)
-    rows = {r.tps_id: r for r in TpsResult.objects.select_for_update().filter(contest=contest)}
+    rows = {r.tps_id: r for r in TpsResult.objects.filter(contest=contest)}
     codes = dict(TPS.objects.filter(pk__in=set(forms) | set(rows)).values_list("pk", "code"))
     votes, counts = defaultdict(int), defaultdict(lambda: defaultdict(int))
     changed, created = [], []
