@@ -25,7 +25,7 @@ import psycopg
 
 PG = os.environ.get("SIAGA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DB = "siaga_bench_reports"
-CLIENTS = 6
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 6))
 ROUND_SECONDS = 5.0
 ROUNDS = 4  # of each endpoint, alternating
 DUPLICATE_SHARE = 0.10

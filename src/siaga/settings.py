@@ -138,6 +138,11 @@ DATABASES = {
         conn_max_age=env_int("SIAGA_DB_CONN_MAX_AGE", 60), conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements prepared once per connection (only results.services prepares; Django binds
+    # on the client) keep one plan: PostgreSQL's default plans each of their first executions
+    # anew and may never stop, which cost a C.Hasil submission more than running it did.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c plan_cache_mode=force_generic_plan"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
     DATABASES["default"]["OPTIONS"] = {

@@ -141,3 +141,32 @@ def test_simultaneous_forms_for_the_same_tps_keep_totals_equal_to_a_rebuild(pemi
     assert states == rebuilt_states
     # Three TPS counted (one accepted form each); forms agreeing or not, none counted twice.
     assert incremental["counts"][""][0] + incremental["counts"][""][1] == len(targets)
+
+
+def test_a_form_after_the_database_dropped_the_connection_is_served_by_a_new_one(pemilu):
+    """PostgreSQL restarted under a persistent connection: the submission that finds it dead
+    fails, the connection is marked and closed at the end of that request, the next one
+    works (no run of errors until the connection's maximum age)."""
+    contest = Contest.objects.get(election=pemilu, kind="PPWP")
+    tps = TPS.objects.filter(election=pemilu, code__startswith="62.13.02").order_by("code")[1]
+
+    def phone():
+        services.submit(tps=tps, contest=contest, numbers=form_numbers(100), source="kpps",
+                        client_id="race-before")
+        backend = connection.connection.info.backend_pid
+        in_own_connection(lambda: connection.cursor().execute(
+            "SELECT pg_terminate_backend(%s)", [backend]))
+        with pytest.raises(Exception) as failed:
+            services.submit(tps=tps, contest=contest, numbers=form_numbers(101),
+                            source="ptps", client_id="race-during")
+        marked = connection.errors_occurred
+        connection.close_if_unusable_or_obsolete()  # what Django does when a request ends
+        form, stored = services.submit(tps=tps, contest=contest, numbers=form_numbers(101),
+                                       source="ptps", client_id="race-after")
+        return (failed.type.__module__, marked, stored,
+                connection.connection.info.backend_pid != backend)
+
+    module, marked, stored, reconnected = in_own_connection(phone)
+    stored_ids = in_own_connection(lambda: check_and_clean(pemilu, contest))[0]
+    assert module.startswith("django.db") and marked and stored and reconnected
+    assert sorted(stored_ids) == ["race-after", "race-before"]

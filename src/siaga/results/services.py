@@ -460,19 +460,20 @@ def _submit_postgres(*, tps: TPS, contest: Contest, numbers: dict, source: str,
                      client_id: str, user=None, note: str = "") -> tuple[ResultForm, bool]:
     connection.ensure_connection()
     # Inside a caller's transaction (an import, a test) the form is written in a savepoint;
-    # otherwise each statement is its own transaction.
+    # otherwise each statement is its own transaction. Errors pass through Django's wrapper,
+    # which marks a broken connection so that it is closed at the end of the request.
+    args = {"tps": tps, "contest": contest, "numbers": numbers, "source": source,
+            "client_id": client_id, "user": user, "note": note}
     try:
-        if not connection.in_atomic_block:
-            form, counts = _write_postgres(connection.connection, tps=tps, contest=contest,
-                                           numbers=numbers, source=source,
-                                           client_id=client_id, user=user, note=note)
-        else:
-            with transaction.atomic():
-                form, counts = _write_postgres(connection.connection, tps=tps,
-                                               contest=contest, numbers=numbers,
-                                               source=source, client_id=client_id,
-                                               user=user, note=note)
-    except psycopg.errors.UniqueViolation:  # the same client id stored for another TPS
+        with connection.wrap_database_errors:
+            if not connection.in_atomic_block:
+                form, counts = _write_postgres(connection.connection, **args)
+            else:
+                with transaction.atomic():
+                    form, counts = _write_postgres(connection.connection, **args)
+    except IntegrityError as exc:  # the same client id stored for another TPS
+        if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+            raise
         return ResultForm.objects.get(client_id=client_id), False
     if form.pk is None:
         return ResultForm.objects.select_related("tps", "election", "contest").get(
