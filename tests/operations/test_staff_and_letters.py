@@ -4,12 +4,14 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
 from pypdf import PdfReader
 
 from siaga.accounts.models import AuditEntry
+from siaga.operations.api import sender_defaults
 from siaga.operations.models import Assignment, Document, Staff
 from siaga.operations.staff import load_demo_staff
-from siaga.regions.models import TPS
+from siaga.regions.models import TPS, Election
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,31 @@ def test_a_good_staff_file_is_saved_audited_and_shown_with_masked_phones(login):
     assert AuditEntry.objects.filter(model="operations.Staff", object_key=ani.nip).exists()
     page = client.get("/operasi/staf/?wilayah=62.13").content.decode()
     assert "0812*****890" in page and "081234567890" not in page
+
+
+def test_staff_phones_are_stored_encrypted_and_still_find_their_sender(login):
+    """UU PDP: neither the staff table nor the audit of the import holds a phone in clear;
+    the SMS gateway still finds the sender by the number (its blind index); importing the
+    same file again records no change."""
+    client = login("uji-coordinator")
+    row = ["Ani (sintetis)", "198001012006042001", "kesbangpol-uji", "Kepala", "ya",
+           "0812-3456-7890", "62.13.01.2003"]
+    client.post("/operasi/staf/?wilayah=62.13", {"file": staff_file([row])})
+    client.post("/operasi/staf/?wilayah=62.13", {"file": staff_file([row])})
+    dumped = "\n".join(repr(r) for table in ("operations_staff", "accounts_auditentry")
+                       for r in raw_rows(table))
+    ani = Staff.objects.get()
+    assert ani.phone == "081234567890" and "081234567890" not in dumped
+    assert "1234567890" not in dumped
+    assert sender_defaults(Election.objects.get(slug="pemilu-2024"), "+62 812 3456 7890")[0] \
+        == ani
+    assert AuditEntry.objects.filter(model="operations.Staff", object_key=ani.nip).count() == 1
+
+
+def raw_rows(table: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM " + connection.ops.quote_name(table))
+        return cursor.fetchall()
 
 
 def test_the_proposal_covers_every_tps_once_and_puts_a_head_over_every_kecamatan(login, pemilu):

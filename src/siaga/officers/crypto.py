@@ -1,4 +1,4 @@
-"""Officers' NIK and phone encrypted at rest (UU PDP 27/2022).
+"""Personal data encrypted at rest (UU PDP 27/2022): officers' NIK and phone, ASN staff phones.
 
 One master key: SIAGA_PII_KEY (base64 of 32 random bytes), or, on a laptop without it, a key
 generated once into var/pii_key (never committed; back it up with the database: without it
@@ -96,3 +96,8 @@ def blind_index(nik: str) -> str:
     """HMAC-SHA256 of the NIK (hex): equal NIKs give equal indexes; without the key the index
     cannot be turned back into the NIK by trying the (small) space of NIKs."""
     return hmac.new(_keys()[1], nik.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_index(phone: str) -> str:
+    """The blind index of a phone number (its digits), apart from any NIK's."""
+    return blind_index("phone:" + phone)

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 
 from siaga.accounts import audit
 from siaga.accounts.scope import require, scope_code
+from siaga.officers import crypto
 from siaga.operations import messages, reports
 from siaga.operations.models import BenchRow, Staff
 from siaga.regions.lookup import TpsLookup
@@ -230,7 +231,7 @@ def sender_defaults(election: Election, phone: str) -> tuple[Staff | None, str |
     digits = "".join(ch for ch in phone if ch.isdigit())
     if digits.startswith("62"):
         digits = "0" + digits[2:]
-    staff = Staff.objects.filter(phone=digits).first()
+    staff = Staff.objects.filter(phone_index=crypto.phone_index(digits)).first() if digits else None
     if staff is None:
         return None, None, None
     tps = [code for a in staff.assignments.filter(election=election) for code in a.tps]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.models import Agency
+from siaga.officers import crypto
 from siaga.operations.messages import CATEGORY_LABELS, KIND_LABELS, SEVERITY_LABELS
 from siaga.regions.models import TPS, Election, Region
 
@@ -24,7 +25,10 @@ class Staff(models.Model):
     opd = models.ForeignKey(Agency, models.PROTECT, verbose_name=_("OPD"))
     position = models.CharField(_("position"), max_length=120, blank=True)
     is_head = models.BooleanField(_("head of the OPD"), default=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The phone only as AES-GCM ciphertext and a keyed blind index (the SMS gateway finds the
+    # sender by it), as officers' numbers are (UU PDP); `phone` reads and sets it.
+    phone_cipher = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     home = models.ForeignKey(Region, models.PROTECT, null=True, blank=True,
                              verbose_name=_("home desa"))
     region = models.ForeignKey(Region, models.PROTECT, related_name="+",
@@ -44,8 +48,23 @@ class Staff(models.Model):
             raise ValidationError({"nip": _("A NIP has 18 digits.")})
 
     @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_cipher, PHONE_COLUMN)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        value = value or ""
+        if self.phone_cipher and value == self.phone:
+            return  # unchanged: no new ciphertext, nothing for the audit to record
+        self.phone_cipher = crypto.encrypt(value, PHONE_COLUMN)
+        self.phone_index = crypto.phone_index(value) if value else ""
+
+    @property
     def phone_masked(self) -> str:
         return mask(self.phone)
+
+
+PHONE_COLUMN = "staff_phone"  # bound into the ciphertext (crypto.encrypt)
 
 
 def mask(value: str, keep_start: int = 4, keep_end: int = 3) -> str:
