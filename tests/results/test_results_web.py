@@ -78,6 +78,20 @@ def test_sirekap_617_for_117_is_flagged_with_the_likely_reading_and_not_counted(
     assert region["votes"] == {} and region["tps_in"] == 0 and region["tps_flagged"] == 1
 
 
+def test_a_dpt_that_is_not_the_registers_is_a_hint_and_the_form_still_counts(login, ppwp,
+                                                                                tps):
+    """The sheet adds up around DPT 236, the register says 240 (moved voters, an old list): a
+    hint for the reviewer naming both, not a reason to keep the form out."""
+    TPS.objects.filter(pk=tps.pk).update(dpt_men=120, dpt_women=120)
+    answer = post(login("uji-field"), kalibaru(tps)).json()
+    assert answer["status"] == "accepted" and answer["counted"] is True
+    assert [(f["code"], f["kind"], f["params"]) for f in answer["findings"]] == [
+        ("dpt_not_register", "hint", {"form": 236, "register": 240})]
+    message = answer["findings"][0]["message"]
+    assert "236" in message and "240" in message
+    assert "register" not in message  # said in Indonesian (the default language)
+
+
 def test_sirekap_valid_2_for_202_is_flagged_with_the_value_the_sums_determine(login, ppwp, tps):
     answer = post(login("uji-field"), kalibaru(tps, valid=2)).json()
     assert answer["status"] == "flagged"

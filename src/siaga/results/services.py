@@ -51,8 +51,11 @@ MESSAGES = {
     **checks.MESSAGES,
     "sources_disagree": gettext_noop(
         "The form counted for this TPS (%(source)s) shows other numbers: %(fields)s"),
+    "dpt_not_register": gettext_noop(
+        "DPT %(form)s on the form is not the TPS's DPT in the register (%(register)s): a "
+        "misread digit, or another TPS's sheet?"),
 }
-KINDS = {**checks.KINDS, "sources_disagree": "conflict"}
+KINDS = {**checks.KINDS, "sources_disagree": "conflict", "dpt_not_register": "hint"}
 
 
 class ResultFinding(checks.Finding):
@@ -309,10 +312,21 @@ def _settle(row: TpsResult, tps: TPS, contest: Contest, prefer: ResultForm | Non
 
 # --- submitting ----------------------------------------------------------------------------
 
-def _assess(tps: TPS, contest: Contest, numbers: dict, counted: ResultForm | None,
-            previous: ResultForm | None) -> tuple[str, list[ResultFinding]]:
+def _findings(tps: TPS, numbers: dict) -> list[ResultFinding]:
+    """The checks of the form's own numbers, and whether its DPT is the register's (a hint:
+    the register may be the one out of date)."""
     findings = [ResultFinding(f.code, f.params)
                 for f in checks.check(as_check_form(numbers), rules_for(tps.election))]
+    registered = tps.dpt_men + tps.dpt_women
+    if registered and numbers["dpt"] != registered:
+        findings.append(ResultFinding("dpt_not_register",
+                                      {"form": numbers["dpt"], "register": registered}))
+    return findings
+
+
+def _assess(tps: TPS, contest: Contest, numbers: dict, counted: ResultForm | None,
+            previous: ResultForm | None) -> tuple[str, list[ResultFinding]]:
+    findings = _findings(tps, numbers)
     if counted is not None and counted != previous:
         other = differences(numbers, counted.numbers())
         if other:
@@ -630,8 +644,7 @@ def correct(form: ResultForm, numbers: dict, user, note: str = "",
                                      **detail["candidate_votes"].get(p, {})}
                                  for p in {*merged.get("candidate_votes", {}),
                                            *detail["candidate_votes"]}}
-    findings = [ResultFinding(f.code, f.params)
-                for f in checks.check(as_check_form(merged), rules_for(old.election))]
+    findings = _findings(old.tps, merged)
     status = Status.FLAGGED if checks.flags(findings) else Status.ACCEPTED
     old.current = False
     old.save()
