@@ -35,7 +35,7 @@ pgstart:
 	@if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1; then \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; fi
 
-test: EXTRA_PKGS := chromium
+test: EXTRA_PKGS := chromium poppler-utils
 test: env sysdeps pgstart
 	$(UV) run --locked pytest -n 2 --dist loadgroup
 	SIAGA_DATABASE_URL=$(PG_URL) $(UV) run --locked pytest -n 2 -m "django_db and not browser"
