@@ -231,7 +231,8 @@ def sender_defaults(election: Election, phone: str) -> tuple[Staff | None, str |
     digits = "".join(ch for ch in phone if ch.isdigit())
     if digits.startswith("62"):
         digits = "0" + digits[2:]
-    staff = Staff.objects.filter(phone_index=crypto.phone_index(digits)).first() if digits else None
+    staff = (Staff.objects.filter(phone_index=crypto.phone_index(digits)).first() if digits
+             else None)
     if staff is None:
         return None, None, None
     tps = [code for a in staff.assignments.filter(election=election) for code in a.tps]
