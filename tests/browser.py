@@ -1,5 +1,6 @@
-"""Shared parts of the browser tests: `siaga serve` on a fresh var/ directory (what a newcomer
-gets from `make run`: migrate, the demo regency, generated passwords, gunicorn + worker) and
+"""Shared parts of the browser tests: `siaga serve` on a copy of a fresh var/ directory after its
+first start (what a newcomer gets from `make run`: migrate, the demo regency, generated
+passwords, gunicorn + worker) and
 Debian chromium driven by Playwright. Each test module gets its own server (module-scoped
 fixtures `server` and `browser` in tests/conftest.py), so modules do not see each other's
 changes."""
@@ -8,8 +9,10 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -28,10 +31,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The var/ of a first start (migrated, the demo loaded, its background tasks done), made once
+# per test process and copied for every server: a first start costs about a minute, a start
+# on the copy a few seconds. Every module still gets its own copy, unchanged by the others.
+_TEMPLATE: list[Path] = []
+
+
+def _first_start() -> Path:
+    if not _TEMPLATE:
+        var = Path(tempfile.mkdtemp(prefix="siaga-demo-var-"))
+        with _serve(var):
+            _wait_for_tasks(var / "siaga.sqlite3")
+        _TEMPLATE.append(var)
+    return _TEMPLATE[0]
+
+
+def _wait_for_tasks(database: Path, seconds: float = 300) -> None:
+    """Until no background task is waiting or running (the template must not hold one
+    half-done)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=20) as db:
+            busy = db.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                              "WHERE status IN ('READY', 'RUNNING')").fetchone()[0]
+        if not busy:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the demo's background tasks did not finish")
+
+
 @contextmanager
 def demo_server(var: Path):
     """(url, demo accounts {username: password}, the server's environment) of `siaga serve`
-    on `var`, stopped afterwards."""
+    on `var` (a copy of a first start's var/), stopped afterwards."""
+    shutil.copytree(_first_start(), var, dirs_exist_ok=True)
+    with _serve(var) as started:
+        yield started
+
+
+@contextmanager
+def _serve(var: Path):
     port = free_port()
     env = dict(os.environ, SIAGA_VAR_DIR=str(var), SIAGA_DATABASE_URL="")
     process = subprocess.Popen(
