@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
+from tests.plans import make_plan
 
 from siaga.accounts.models import AuditEntry
-from siaga.logistics import plans, registry, shipments
+from siaga.logistics import registry, shipments
 from siaga.logistics.models import Alert, DistributionPlan, Receipt, Shipment, Stock, Vehicle
 from siaga.regions.models import TPS, Region
 
@@ -128,17 +129,6 @@ def test_stock_is_compared_with_the_needs_and_shortfalls_are_shown(login, pemilu
     assert AuditEntry.objects.filter(model="logistics.Stock", action="create").exists()
     page = client.get("/logistik/?wilayah=62.13&pemilu=pemilu-2024").content.decode()
     assert 'id="stock-compare"' in page and 'class="short"' in page
-
-
-def make_plan(pemilu, **scenario) -> DistributionPlan:
-    regency = Region.objects.get(code="62.13")
-    timing = registry.default_timing(pemilu, regency.zoneinfo)
-    plan = DistributionPlan.objects.create(
-        election=pemilu, region=regency, release=timing.release,
-        ppk_deadline=timing.ppk_deadline, pps_deadline=timing.pps_deadline,
-        tps_deadline=timing.tps_deadline, **scenario)
-    plans.execute(plan)
-    return plan
 
 
 def test_the_demo_plan_reaches_every_tps_before_its_deadline_and_a_flood_shows_what_breaks(

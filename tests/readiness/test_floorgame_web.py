@@ -7,10 +7,11 @@ import subprocess
 import pytest
 from django.db import transaction
 from pypdf import PdfReader
+from tests.plans import make_plan
 
 from siaga.accounts.audit import acting_as
 from siaga.accounts.models import AuditEntry
-from siaga.logistics import plans, registry
+from siaga.logistics import registry
 from siaga.logistics.models import DistributionPlan
 from siaga.regions.models import TPS, Region
 from siaga.risk.demo import load_demo_assessments
@@ -21,17 +22,6 @@ BOARD = "/kesiapan/permainan-lantai/"
 A1_LANDSCAPE_PT = (2384, 1684)  # 841 × 594 mm
 
 
-def run_plan(pemilu, **scenario) -> DistributionPlan:
-    regency = Region.objects.get(code="62.13")
-    timing = registry.default_timing(pemilu, regency.zoneinfo)
-    plan = DistributionPlan.objects.create(
-        election=pemilu, region=regency, release=timing.release,
-        ppk_deadline=timing.ppk_deadline, pps_deadline=timing.pps_deadline,
-        tps_deadline=timing.tps_deadline, **scenario)
-    plans.execute(plan)
-    return plan
-
-
 @pytest.fixture(scope="module")
 def planned(django_db_setup, django_db_blocker):
     """The demo regency's base plan and a flooded Dusun Tengah (62.13.05), planned once for
@@ -40,8 +30,8 @@ def planned(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         pemilu = Election.objects.get(slug="pemilu-2024")
-        base = run_plan(pemilu, name="dasar")
-        flood = run_plan(pemilu, name="banjir", flooded="62.13.05")
+        base = make_plan(pemilu, name="dasar")
+        flood = make_plan(pemilu, name="banjir", flooded="62.13.05")
         stored = {"base": (base.result, base.summary), "flood": (flood.result, flood.summary)}
         transaction.set_rollback(True)
     assert base.status == flood.status == "done", (base.error, flood.error)
